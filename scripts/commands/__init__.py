@@ -1,0 +1,1 @@
+"""Sub-commands of ``scripts/cli.py``, one module per capability."""

@@ -1,0 +1,1 @@
+"""adserve: BentoML services for e-commerce content marketing (recommend, text, vision, creative, campaign)."""

@@ -1,0 +1,59 @@
+"""How every service is declared: ``platform_service`` wraps ``bentoml.service`` and ``batch_api``
+wraps ``bentoml.api`` so that all services share auth, body limits, readiness, log redaction and
+the batching switch (``ADSERVE_BATCHING=false`` turns adaptive batching off for benchmarks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import bentoml
+
+from .auth import PlatformMiddleware
+from .managed_model import ManagedModel
+from .redaction import install_redaction
+from .settings import get_settings
+
+C = TypeVar("C", bound=type)
+
+
+def managed_models(obj: object) -> list[ManagedModel[Any]]:
+    return [v for v in vars(type(obj)).values() if isinstance(v, ManagedModel)]
+
+
+class PlatformService:
+    """Base class of every service: starts its managed models and reports readiness."""
+
+    def __init__(self) -> None:
+        install_redaction(get_settings().secret_values())
+        for model in managed_models(self):
+            model.start()
+
+    def __is_ready__(self) -> bool:
+        return all(model.ready for model in managed_models(self))
+
+    @bentoml.api(route="/noop")
+    def noop(self) -> dict[str, bool]:
+        """Does nothing: the HTTP floor for benchmarks (same server, same middleware)."""
+        return {"ok": True}
+
+
+def platform_service(**service_kwargs: Any) -> Callable[[C], Any]:
+    """``bentoml.service`` plus the platform middleware."""
+
+    def decorate(cls: C) -> Any:
+        svc = bentoml.service(**service_kwargs)(cls)
+        svc.add_asgi_middleware(PlatformMiddleware)
+        return svc
+
+    return decorate
+
+
+def batch_api(*, max_batch_size: int, max_latency_ms: int, **api_kwargs: Any) -> Callable[..., Any]:
+    """``bentoml.api(batchable=True, ...)`` unless batching is switched off by configuration."""
+    if get_settings().batching:
+        return bentoml.api(
+            batchable=True, max_batch_size=max_batch_size, max_latency_ms=max_latency_ms, **api_kwargs
+        )
+    return bentoml.api(**api_kwargs)

@@ -1,0 +1,99 @@
+"""Platform settings, read from environment variables with the single prefix ``ADSERVE_``.
+
+Defaults need no cloud: models live in the local BentoML model store (``BENTOML_HOME``),
+and secrets that are not configured are generated per install under ``var/secrets``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class PlatformSettings(BaseSettings):
+    """Settings shared by every service and script."""
+
+    model_config = SettingsConfigDict(env_prefix="ADSERVE_", extra="ignore", frozen=True)
+
+    # --- model store -------------------------------------------------------
+    model_store: str = Field(
+        "local",
+        description="'local' (BentoML model store only) or 's3://bucket/prefix' to publish to and pull from S3.",
+    )
+    s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint; None means AWS S3.")
+    s3_region: str = "us-east-1"
+    s3_max_attempts: int = Field(4, ge=1, le=20, description="Attempts for S3 calls at start-up.")
+    s3_backoff_s: float = Field(0.5, ge=0.0, le=60.0, description="First back-off delay, doubled per attempt.")
+    s3_connect_timeout_s: float = Field(5.0, gt=0)
+    s3_read_timeout_s: float = Field(30.0, gt=0)
+
+    # --- model references (name:version or name:alias) ---------------------
+    recommend_model: str = "recommend-lightfm:latest"
+    vision_model: str = "vision-classifier:latest"
+    text_generator_model: str = "text-generator:latest"
+    text_summarizer_model: str = "text-summarizer:latest"
+    creative_model: str = "creative-diffusion:latest"
+
+    # --- security ----------------------------------------------------------
+    api_keys: SecretStr = Field(
+        SecretStr(""), description="Comma-separated API keys; empty disables auth (local development)."
+    )
+    pii_hmac_key: SecretStr | None = Field(
+        None, description="Key for pseudonymizing customer ids; generated under var/secrets when unset."
+    )
+
+    # --- paths and limits --------------------------------------------------
+    data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
+    var_dir: Path = PROJECT_ROOT / "var"
+    batching: bool = Field(True, description="Adaptive batching on batchable APIs (off only for benchmarks).")
+    max_request_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="Largest accepted request body.")
+
+    @field_validator("model_store")
+    @classmethod
+    def _check_store(cls, value: str) -> str:
+        if value != "local" and not value.startswith("s3://"):
+            raise ValueError("model_store must be 'local' or an s3://bucket/prefix URL")
+        return value.rstrip("/")
+
+    @property
+    def uses_s3(self) -> bool:
+        return self.model_store.startswith("s3://")
+
+    @property
+    def s3_bucket_and_prefix(self) -> tuple[str, str]:
+        bucket, _, prefix = self.model_store.removeprefix("s3://").partition("/")
+        return bucket, prefix.strip("/")
+
+    def api_key_list(self) -> list[str]:
+        return [k.strip() for k in self.api_keys.get_secret_value().split(",") if k.strip()]
+
+    def hmac_key(self) -> bytes:
+        """The pseudonymization key: from settings, else a random per-install key file (mode 0600)."""
+        if self.pii_hmac_key is not None and self.pii_hmac_key.get_secret_value():
+            return self.pii_hmac_key.get_secret_value().encode()
+        path = self.var_dir / "secrets" / "pii_hmac.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for log redaction."""
+        values = self.api_key_list()
+        if self.pii_hmac_key is not None and self.pii_hmac_key.get_secret_value():
+            values.append(self.pii_hmac_key.get_secret_value())
+        return values
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> PlatformSettings:
+    return PlatformSettings()
