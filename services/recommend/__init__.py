@@ -1,0 +1,1 @@
+"""Personalized recommendation: hybrid LightFM over Online Retail II, served from precomputed vectors."""

@@ -1,0 +1,184 @@
+"""The serving-side recommender: precomputed user and item vectors, scored with numpy.
+
+Scores are ``user_vec · item_vec + item_bias`` (LightFM's prediction without the user bias, which
+does not change a user's ranking). Everything here is read-only once built; online updates build a
+new ``Recommender`` and the service swaps it in atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .features import FeatureSpace, ItemAttributes
+from .topk import top_k
+
+ARRAYS = "recommender.npz"
+META = "recommender.json"
+
+
+@dataclass(frozen=True)
+class Recommended:
+    item_id: str
+    title: str
+    score: float
+
+
+@dataclass
+class Recommender:
+    item_ids: list[str]
+    titles: list[str]
+    prices: np.ndarray
+    item_vecs: np.ndarray  # (n_items, d)
+    item_bias: np.ndarray  # (n_items,)
+    user_ids: list[str]
+    user_vecs: np.ndarray  # (n_users, d)
+    user_country: list[str]
+    purchased: list[np.ndarray]  # item indices per user
+    country_vecs: dict[str, np.ndarray]
+    attributes: ItemAttributes
+    item_attribute_vecs: np.ndarray  # (n_item_attributes, d) for folding in new items
+    item_attribute_bias: np.ndarray
+    metadata: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.item_index = {v: i for i, v in enumerate(self.item_ids)}
+        self.user_index = {v: i for i, v in enumerate(self.user_ids)}
+        norms = np.linalg.norm(self.item_vecs, axis=1, keepdims=True)
+        self.item_unit = (self.item_vecs / np.maximum(norms, 1e-8)).astype(np.float32)
+        self._attr_space = FeatureSpace((), tuple(self.attributes.feature_names))
+
+    @property
+    def n_items(self) -> int:
+        return len(self.item_ids)
+
+    # -------------------------------------------------------------- scoring
+    def _rank(self, vecs: np.ndarray, k: int, exclude: Sequence[np.ndarray | None]) -> list[list[Recommended]]:
+        scores = vecs @ self.item_vecs.T + self.item_bias[None, :]
+        idx, vals = top_k(scores, k, exclude)
+        return [
+            [Recommended(self.item_ids[i], self.titles[i], float(s)) for i, s in zip(row_i, row_s, strict=True) if i >= 0]
+            for row_i, row_s in zip(idx, vals, strict=True)
+        ]
+
+    def recommend(self, user_ids: Sequence[str], ks: Sequence[int], exclude_purchased: Sequence[bool]) -> list[list[Recommended]]:
+        rows = np.fromiter((self.user_index[u] for u in user_ids), dtype=np.int64, count=len(user_ids))
+        exclude = [self.purchased[r] if ex else None for r, ex in zip(rows, exclude_purchased, strict=True)]
+        ranked = self._rank(self.user_vecs[rows], max(ks, default=0), exclude)
+        return [r[:k] for r, k in zip(ranked, ks, strict=True)]
+
+    def profile_vector(self, country: str | None, recent_item_ids: Sequence[str]) -> np.ndarray:
+        """A never-seen user: country feature vector plus the mean vector of recent items."""
+        vec = self.country_vecs.get(country or "", np.zeros(self.item_vecs.shape[1], dtype=np.float32)).copy()
+        if recent_item_ids:
+            rows = [self.item_index[i] for i in recent_item_ids]
+            vec += self.item_vecs[rows].mean(axis=0)
+        return vec
+
+    def recommend_for_profiles(
+        self, profiles: Sequence[tuple[str | None, Sequence[str]]], ks: Sequence[int]
+    ) -> list[list[Recommended]]:
+        vecs = np.stack([self.profile_vector(c, recent) for c, recent in profiles]) if profiles else np.zeros(
+            (0, self.item_vecs.shape[1]), dtype=np.float32
+        )
+        exclude = [np.array([self.item_index[i] for i in recent], dtype=np.int64) for _, recent in profiles]
+        ranked = self._rank(vecs, max(ks, default=0), exclude)
+        return [r[:k] for r, k in zip(ranked, ks, strict=True)]
+
+    def similar_items(self, item_ids: Sequence[str], ks: Sequence[int]) -> list[list[Recommended]]:
+        rows = np.fromiter((self.item_index[i] for i in item_ids), dtype=np.int64, count=len(item_ids))
+        sims = self.item_unit[rows] @ self.item_unit.T
+        idx, vals = top_k(sims, max(ks, default=0), [np.array([r]) for r in rows])
+        return [
+            [Recommended(self.item_ids[i], self.titles[i], float(s)) for i, s in zip(ri, rs, strict=True) if i >= 0][:k]
+            for ri, rs, k in zip(idx, vals, ks, strict=True)
+        ]
+
+    # -------------------------------------------------------------- cold items
+    def item_vector_from_features(self, title: str, price: float, embedding: np.ndarray | None) -> tuple[np.ndarray, float]:
+        """Vector and bias of an item never seen in training, from its attributes alone."""
+        cols = self._attr_space.row(None, self.attributes.describe(title, price, embedding))
+        if not cols:
+            return np.zeros(self.item_vecs.shape[1], dtype=np.float32), float(self.item_bias.mean())
+        return self.item_attribute_vecs[cols].mean(axis=0), float(self.item_attribute_bias[cols].mean())
+
+    def with_items(self, new: Sequence[tuple[str, str, float, np.ndarray, float]]) -> Recommender:
+        """A copy with extra items (id, title, price, vector, bias) appended."""
+        new = [n for n in new if n[0] not in self.item_index]
+        if not new:
+            return self
+        return Recommender(
+            item_ids=[*self.item_ids, *(n[0] for n in new)],
+            titles=[*self.titles, *(n[1] for n in new)],
+            prices=np.concatenate([self.prices, [n[2] for n in new]]),
+            item_vecs=np.vstack([self.item_vecs, np.stack([n[3] for n in new])]).astype(np.float32),
+            item_bias=np.concatenate([self.item_bias, [n[4] for n in new]]).astype(np.float32),
+            user_ids=self.user_ids,
+            user_vecs=self.user_vecs,
+            user_country=self.user_country,
+            purchased=self.purchased,
+            country_vecs=self.country_vecs,
+            attributes=self.attributes,
+            item_attribute_vecs=self.item_attribute_vecs,
+            item_attribute_bias=self.item_attribute_bias,
+            metadata=self.metadata,
+        )
+
+    # -------------------------------------------------------------- persistence
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        lengths = np.array([len(p) for p in self.purchased], dtype=np.int64)
+        np.savez_compressed(
+            folder / ARRAYS,
+            prices=self.prices,
+            item_vecs=self.item_vecs,
+            item_bias=self.item_bias,
+            user_vecs=self.user_vecs,
+            purchased_flat=np.concatenate(self.purchased) if self.purchased else np.zeros(0, np.int64),
+            purchased_len=lengths,
+            country_vecs=np.stack(list(self.country_vecs.values())) if self.country_vecs else np.zeros((0, 1)),
+            centroids=self.attributes.centroids if self.attributes.centroids is not None else np.zeros((0, 0)),
+            item_attribute_vecs=self.item_attribute_vecs,
+            item_attribute_bias=self.item_attribute_bias,
+        )
+        meta = {
+            "item_ids": self.item_ids,
+            "titles": self.titles,
+            "user_ids": self.user_ids,
+            "user_country": self.user_country,
+            "countries": list(self.country_vecs),
+            "vocabulary": list(self.attributes.vocabulary),
+            "price_edges": list(self.attributes.price_edges),
+            "metadata": self.metadata,
+        }
+        (folder / META).write_text(json.dumps(meta))
+
+    @classmethod
+    def load(cls, folder: Path) -> Recommender:
+        meta = json.loads((folder / META).read_text())
+        with np.load(folder / ARRAYS, allow_pickle=False) as arrays:
+            a = {k: arrays[k] for k in arrays.files}
+        bounds = np.concatenate([[0], np.cumsum(a["purchased_len"])])
+        purchased = [a["purchased_flat"][bounds[i] : bounds[i + 1]] for i in range(len(a["purchased_len"]))]
+        centroids = a["centroids"] if a["centroids"].size else None
+        attributes = ItemAttributes(tuple(meta["vocabulary"]), tuple(meta["price_edges"]), centroids)
+        return cls(
+            item_ids=meta["item_ids"],
+            titles=meta["titles"],
+            prices=a["prices"],
+            item_vecs=a["item_vecs"].astype(np.float32),
+            item_bias=a["item_bias"].astype(np.float32),
+            user_ids=meta["user_ids"],
+            user_vecs=a["user_vecs"].astype(np.float32),
+            user_country=meta["user_country"],
+            purchased=purchased,
+            country_vecs={c: a["country_vecs"][i].astype(np.float32) for i, c in enumerate(meta["countries"])},
+            attributes=attributes,
+            item_attribute_vecs=a["item_attribute_vecs"].astype(np.float32),
+            item_attribute_bias=a["item_attribute_bias"].astype(np.float32),
+            metadata=meta.get("metadata", {}),
+        )

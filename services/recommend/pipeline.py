@@ -1,0 +1,74 @@
+"""End-to-end training entry point used by the CLI and the test suite: raw data → BentoML model."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import bentoml
+import pandas as pd
+
+from services.core.archive_check import sha256_file
+from services.core.settings import get_settings
+
+from .artifacts import save_model
+from .cleaning import clean_transactions
+from .data import dataset_path, load_transactions
+from .reports import metrics_table, write_report
+from .training import TrainConfig, train_pipeline
+
+log = logging.getLogger(__name__)
+
+
+def subsample(clean: pd.DataFrame, max_users: int, seed: int = 0) -> pd.DataFrame:
+    """The purchases of a random subset of users (fast test models)."""
+    users = clean["user_id"].drop_duplicates().sample(frac=1.0, random_state=seed).head(max_users)
+    return clean[clean["user_id"].isin(set(users))].reset_index(drop=True)
+
+
+def run_training(
+    cfg: TrainConfig,
+    *,
+    max_users: int | None = None,
+    report_dir: Path | None = None,
+    raw: pd.DataFrame | None = None,
+    embed: bool = True,
+) -> bentoml.Model:
+    settings = get_settings()
+    t0 = time.perf_counter()
+    source = dataset_path()
+    raw = load_transactions(source) if raw is None else raw
+    clean, cleaning = clean_transactions(raw, settings.hmac_key())
+    print(cleaning.table(), flush=True)
+    if max_users:
+        clean = subsample(clean, max_users, cfg.seed)
+    embed_fn = None
+    if embed and cfg.use_embeddings:
+        from services.core.embeddings import embed_texts
+
+        def embed_fn(texts: list[str]):  # type: ignore[no-untyped-def]
+            return embed_texts(texts, show_progress=True)
+
+    result = train_pipeline(clean, cfg, embed_fn)
+    result.report["cleaning"] = asdict(cleaning)
+    result.report["train_config"] = asdict(cfg)
+    lineage = {
+        "dataset": "Online Retail II (UCI, D. Chen, CC BY 4.0)",
+        "file": source.name,
+        "sha256": sha256_file(source) if source.exists() else None,
+        "rows_raw": cleaning.rows_in,
+        "rows_clean": cleaning.rows_out,
+        "users_sampled": max_users,
+    }
+    metadata = {**result.recommender.metadata, "lineage": lineage, "cleaning": cleaning.removed}
+    model = save_model(result.recommender, result.model, metadata)
+    result.report["model_tag"] = str(model.tag)
+    result.report["total_seconds"] = round(time.perf_counter() - t0, 1)
+    folder = report_dir or settings.var_dir / "reports" / "recommend"
+    write_report(result.report, folder, cfg.k)
+    print(metrics_table(result.report["metrics"], cfg.k), flush=True)
+    print(f"best parameters: {result.report['best_params']}", flush=True)
+    print(f"saved {model.tag}; report in {folder}", flush=True)
+    return model

@@ -1,0 +1,329 @@
+"""Training the hybrid LightFM recommender: features, splits, search, evaluation, model export.
+
+The pipeline: clean → item/user features → time split (last ``test_days``) and random split →
+random hyper-parameter search with k-fold cross-validation on the training part only →
+hybrid vs collaborative-only vs popularity, plus a cold-start evaluation on items held out of
+training entirely → final model on all data → BentoML model ``recommend-lightfm``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from lightfm import LightFM
+from scipy.stats import loguniform
+from sklearn.model_selection import KFold, ParameterSampler
+from tqdm.auto import tqdm
+
+from .evaluation import lightfm_scores, popularity_scores, ranking_metrics
+from .features import EmbedFn, FeatureSpace, ItemAttributes, item_catalog, learn_item_attributes, user_table
+from .model import Recommender
+
+log = logging.getLogger(__name__)
+
+SEARCH_SPACE: dict[str, Any] = {
+    "no_components": [16, 32, 48, 64],
+    "learning_rate": loguniform(0.01, 0.1),
+    "item_alpha": loguniform(1e-8, 1e-5),
+    "user_alpha": loguniform(1e-8, 1e-5),
+    "epochs": [10, 20, 30],
+}
+DEFAULT_PARAMS: dict[str, Any] = {
+    "no_components": 32,
+    "learning_rate": 0.05,
+    "item_alpha": 1e-6,
+    "user_alpha": 1e-6,
+    "epochs": 20,
+}
+
+
+@dataclass
+class TrainConfig:
+    k: int = 10
+    test_days: int = 30
+    random_test_fraction: float = 0.2
+    cold_item_fraction: float = 0.1
+    search_trials: int = 6
+    cv_folds: int = 3
+    max_search_users: int | None = None
+    clusters: int = 32
+    min_df: int = 5
+    num_threads: int = 2
+    seed: int = 42
+    curve_every: int = 5
+    use_embeddings: bool = True
+
+
+@dataclass
+class Prepared:
+    """Indexed catalog, users and feature matrices for one data set."""
+
+    items: pd.DataFrame
+    users: pd.DataFrame
+    attributes: ItemAttributes
+    embeddings: np.ndarray | None
+    item_space: FeatureSpace
+    user_space: FeatureSpace
+    item_features: sp.csr_matrix
+    user_features: sp.csr_matrix
+    item_attr_rows: list[list[str]]
+    item_index: dict[str, int] = field(init=False)
+    user_index: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.item_index = {v: i for i, v in enumerate(self.items["item_id"])}
+        self.user_index = {v: i for i, v in enumerate(self.users["user_id"])}
+
+    def interactions(self, frame: pd.DataFrame) -> sp.csr_matrix:
+        """Binary user × item matrix of the purchases in ``frame``."""
+        rows = frame["user_id"].map(self.user_index).to_numpy()
+        cols = frame["item_id"].map(self.item_index).to_numpy()
+        mat = sp.coo_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(self.users), len(self.items))
+        ).tocsr()
+        mat.data[:] = 1.0
+        mat.sum_duplicates()
+        mat.data[:] = 1.0
+        return mat
+
+    def item_features_for(self, warm: np.ndarray) -> sp.csr_matrix:
+        """Item features where only ``warm`` items keep their identity feature (cold ones: attributes only)."""
+        warm_set = set(np.flatnonzero(warm).tolist())
+        rows = [
+            self.item_space.row(item_id if i in warm_set else None, self.item_attr_rows[i])
+            for i, item_id in enumerate(self.items["item_id"])
+        ]
+        return self.item_space.matrix(rows)
+
+
+def prepare(clean: pd.DataFrame, cfg: TrainConfig, embed_fn: EmbedFn | None) -> Prepared:
+    items = item_catalog(clean)
+    users = user_table(clean)
+    embeddings = None
+    if cfg.use_embeddings and embed_fn is not None:
+        log.info("embedding %d product titles with MiniLM", len(items))
+        embeddings = embed_fn(items["title"].str.lower().tolist())
+    clusters = min(cfg.clusters, max(2, len(items) // 20))
+    attributes = learn_item_attributes(
+        items["title"].tolist(), items["price"].tolist(), embeddings, min_df=cfg.min_df, clusters=clusters, seed=cfg.seed
+    )
+    attr_rows = [
+        attributes.describe(t, p, None if embeddings is None else embeddings[i])
+        for i, (t, p) in enumerate(zip(items["title"], items["price"], strict=True))
+    ]
+    item_space = FeatureSpace(tuple(items["item_id"]), tuple(attributes.feature_names))
+    countries = sorted(users["country"].unique())
+    user_space = FeatureSpace(tuple(users["user_id"]), tuple(f"country:{c}" for c in countries))
+    item_features = item_space.matrix([item_space.row(i, a) for i, a in zip(items["item_id"], attr_rows, strict=True)])
+    user_features = user_space.matrix(
+        [user_space.row(u, [f"country:{c}"]) for u, c in zip(users["user_id"], users["country"], strict=True)]
+    )
+    return Prepared(items, users, attributes, embeddings, item_space, user_space, item_features, user_features, attr_rows)
+
+
+# ---------------------------------------------------------------------- splits
+def time_split(clean: pd.DataFrame, test_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train on everything before the last ``test_days``; test on new (user, item) pairs after it."""
+    cutoff = clean["ts"].max() - pd.Timedelta(days=test_days)
+    train, test = clean[clean["ts"] < cutoff], clean[clean["ts"] >= cutoff]
+    seen = set(zip(train["user_id"], train["item_id"], strict=True))
+    known_users, known_items = set(train["user_id"]), set(train["item_id"])
+    keep = [
+        (u, i) not in seen and u in known_users and i in known_items
+        for u, i in zip(test["user_id"], test["item_id"], strict=True)
+    ]
+    return train, test[keep]
+
+
+def random_split(mat: sp.csr_matrix, fraction: float, seed: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    coo = mat.tocoo()
+    rng = np.random.default_rng(seed)
+    is_test = rng.random(coo.nnz) < fraction
+    def part(mask: np.ndarray) -> sp.csr_matrix:
+        return sp.csr_matrix((coo.data[mask], (coo.row[mask], coo.col[mask])), shape=mat.shape)
+    return part(~is_test), part(is_test)
+
+
+# ---------------------------------------------------------------------- fitting
+def make_model(params: dict[str, Any], seed: int) -> LightFM:
+    return LightFM(
+        loss="warp",
+        no_components=int(params["no_components"]),
+        learning_rate=float(params["learning_rate"]),
+        item_alpha=float(params["item_alpha"]),
+        user_alpha=float(params["user_alpha"]),
+        random_state=seed,
+    )
+
+
+def fit(
+    train: sp.csr_matrix,
+    params: dict[str, Any],
+    cfg: TrainConfig,
+    user_features: sp.csr_matrix | None = None,
+    item_features: sp.csr_matrix | None = None,
+    on_epoch: Callable[[int, LightFM], None] | None = None,
+) -> LightFM:
+    model = make_model(params, cfg.seed)
+    epochs = int(params["epochs"])
+    if on_epoch is None:
+        model.fit(train, user_features=user_features, item_features=item_features, epochs=epochs, num_threads=cfg.num_threads)
+        return model
+    for epoch in range(1, epochs + 1):
+        model.fit_partial(train, user_features=user_features, item_features=item_features, epochs=1, num_threads=cfg.num_threads)
+        on_epoch(epoch, model)
+    return model
+
+
+def cross_validated_search(
+    train: sp.csr_matrix, prep: Prepared, cfg: TrainConfig
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Random search (scikit-learn's ParameterSampler) scored by k-fold CV on the training interactions."""
+    coo = train.tocoo()
+    folds = list(KFold(cfg.cv_folds, shuffle=True, random_state=cfg.seed).split(np.arange(coo.nnz)))
+    candidates = [DEFAULT_PARAMS, *ParameterSampler(SEARCH_SPACE, n_iter=max(cfg.search_trials - 1, 0), random_state=cfg.seed)]
+    trials = []
+    bar = tqdm(total=len(candidates) * len(folds), desc="search (trial × fold)", unit="fit")
+    for params in candidates:
+        scores = []
+        for fit_idx, val_idx in folds:
+            fold_train = sp.csr_matrix((coo.data[fit_idx], (coo.row[fit_idx], coo.col[fit_idx])), shape=train.shape)
+            fold_val = sp.csr_matrix((coo.data[val_idx], (coo.row[val_idx], coo.col[val_idx])), shape=train.shape)
+            model = fit(fold_train, params, cfg, prep.user_features, prep.item_features)
+            s = lightfm_scores(model, prep.user_features, prep.item_features)
+            scores.append(ranking_metrics(s, fold_train, fold_val, cfg.k)[f"precision@{cfg.k}"])
+            bar.update()
+        trials.append({"params": _plain(params), "cv_precision": float(np.mean(scores)), "cv_std": float(np.std(scores))})
+        bar.set_postfix(best=f"{max(t['cv_precision'] for t in trials):.4f}")
+    bar.close()
+    best = max(trials, key=lambda t: t["cv_precision"])
+    return best["params"], trials
+
+
+def _plain(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}
+
+
+# ---------------------------------------------------------------------- evaluation
+def compare_models(
+    train: sp.csr_matrix, test: sp.csr_matrix, prep: Prepared, params: dict[str, Any], cfg: TrainConfig, curve: bool
+) -> tuple[dict[str, dict[str, float]], list[dict[str, float]]]:
+    """Hybrid vs collaborative-only vs popularity on one split; optionally a metric-per-epoch curve."""
+    history: list[dict[str, float]] = []
+
+    def record(epoch: int, model: LightFM) -> None:
+        if epoch % cfg.curve_every == 0 or epoch == int(params["epochs"]):
+            m = ranking_metrics(lightfm_scores(model, prep.user_features, prep.item_features), train, test, cfg.k)
+            history.append({"epoch": epoch, **m})
+
+    hybrid = fit(train, params, cfg, prep.user_features, prep.item_features, on_epoch=record if curve else None)
+    cf = fit(train, params, cfg)
+    results = {
+        "hybrid": ranking_metrics(lightfm_scores(hybrid, prep.user_features, prep.item_features), train, test, cfg.k),
+        "cf_only": ranking_metrics(lightfm_scores(cf, None, None), train, test, cfg.k),
+        "popularity": ranking_metrics(popularity_scores(train, train.shape[0]), train, test, cfg.k),
+    }
+    return results, history
+
+
+def cold_start_items(all_mat: sp.csr_matrix, prep: Prepared, params: dict[str, Any], cfg: TrainConfig) -> dict[str, dict[str, float]]:
+    """Hold items out of training entirely; rank them for each user from their attributes alone."""
+    rng = np.random.default_rng(cfg.seed)
+    n_items = all_mat.shape[1]
+    cold = rng.random(n_items) < cfg.cold_item_fraction
+    cold_idx = np.flatnonzero(cold)
+    coo = all_mat.tocoo()
+    in_cold = cold[coo.col]
+    train = sp.csr_matrix((coo.data[~in_cold], (coo.row[~in_cold], coo.col[~in_cold])), shape=all_mat.shape)
+    test = sp.csr_matrix((coo.data[in_cold], (coo.row[in_cold], coo.col[in_cold])), shape=all_mat.shape)
+    item_features = prep.item_features_for(~cold)
+    model = fit(train, params, cfg, prep.user_features, item_features)
+    hybrid = ranking_metrics(lightfm_scores(model, prep.user_features, item_features), None, test, cfg.k, items=cold_idx)
+    random_scores = np.random.default_rng(cfg.seed + 1).random((all_mat.shape[0], n_items)).astype(np.float32)
+    baseline = ranking_metrics(random_scores, None, test, cfg.k, items=cold_idx)
+    return {"hybrid_features_only": hybrid, "random": baseline, "cold_items": {"count": float(cold.sum())}}
+
+
+# ---------------------------------------------------------------------- export
+def build_recommender(
+    model: LightFM, mat: sp.csr_matrix, prep: Prepared, metadata: dict[str, Any]
+) -> Recommender:
+    """Precompute serving vectors from a fitted hybrid model."""
+    i_bias, i_emb = model.get_item_representations(prep.item_features)
+    _, u_emb = model.get_user_representations(prep.user_features)
+    n_users, n_items = len(prep.users), len(prep.items)
+    country_vecs = {}
+    for name in prep.user_space.attributes:
+        col = prep.user_space.row(None, [name])
+        country_vecs[name.removeprefix("country:")] = model.user_embeddings[col].mean(axis=0).astype(np.float32)
+    attr_cols = np.arange(n_items, prep.item_space.size)
+    return Recommender(
+        item_ids=prep.items["item_id"].tolist(),
+        titles=prep.items["title"].tolist(),
+        prices=prep.items["price"].to_numpy(dtype=np.float32),
+        item_vecs=i_emb.astype(np.float32),
+        item_bias=i_bias.astype(np.float32),
+        user_ids=prep.users["user_id"].tolist(),
+        user_vecs=u_emb[:n_users].astype(np.float32),
+        user_country=prep.users["country"].tolist(),
+        purchased=[mat.indices[mat.indptr[u] : mat.indptr[u + 1]].astype(np.int64) for u in range(n_users)],
+        country_vecs=country_vecs,
+        attributes=prep.attributes,
+        item_attribute_vecs=model.item_embeddings[attr_cols].astype(np.float32),
+        item_attribute_bias=model.item_biases[attr_cols].astype(np.float32),
+        metadata=metadata,
+    )
+
+
+@dataclass
+class TrainingResult:
+    recommender: Recommender
+    model: LightFM
+    prepared: Prepared
+    interactions: sp.csr_matrix
+    report: dict[str, Any]
+
+
+def train_pipeline(clean: pd.DataFrame, cfg: TrainConfig, embed_fn: EmbedFn | None) -> TrainingResult:
+    t0 = time.perf_counter()
+    prep = prepare(clean, cfg, embed_fn)
+    all_mat = prep.interactions(clean)
+    train_df, test_df = time_split(clean, cfg.test_days)
+    time_train, time_test = prep.interactions(train_df), prep.interactions(test_df)
+    log.info("time split: %d train pairs, %d test pairs", time_train.nnz, time_test.nnz)
+
+    best, trials = cross_validated_search(time_train, prep, cfg)
+    log.info("best parameters: %s", best)
+    time_results, history = compare_models(time_train, time_test, prep, best, cfg, curve=True)
+    rnd_train, rnd_test = random_split(all_mat, cfg.random_test_fraction, cfg.seed)
+    random_results, _ = compare_models(rnd_train, rnd_test, prep, best, cfg, curve=False)
+    cold = cold_start_items(all_mat, prep, best, cfg)
+
+    final = fit(all_mat, best, cfg, prep.user_features, prep.item_features)
+    report = {
+        "best_params": best,
+        "search": trials,
+        "metrics": {"time_split": time_results, "random_split": random_results, "cold_start_items": cold},
+        "curve": history,
+        "data": {
+            "users": len(prep.users),
+            "items": len(prep.items),
+            "interactions": int(all_mat.nnz),
+            "time_split": {"train_pairs": int(time_train.nnz), "test_pairs": int(time_test.nnz), "test_days": cfg.test_days},
+            "item_attribute_features": len(prep.attributes.feature_names),
+        },
+        "train_seconds": round(time.perf_counter() - t0, 1),
+    }
+    metadata = {
+        "params": best,
+        "metrics": {"time_split": time_results["hybrid"], "cold_start_items": cold["hybrid_features_only"]},
+    }
+    recommender = build_recommender(final, all_mat, prep, metadata)
+    return TrainingResult(recommender, final, prep, all_mat, report)
