@@ -5,6 +5,7 @@ the batching switch (``ADSERVE_BATCHING=false`` turns adaptive batching off for 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ class PlatformService:
     """Base class of every service: starts its managed models and reports readiness."""
 
     def __init__(self) -> None:
+        logging.getLogger("services").setLevel(logging.INFO)
         install_redaction(get_settings().secret_values())
         for model in managed_models(self):
             model.start()

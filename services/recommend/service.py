@@ -36,7 +36,7 @@ class RecommendService(PlatformService):
     def _model(self) -> tuple[Recommender, str]:
         return self.recommender.get(), self.recommender.tag or "unknown"
 
-    @batch_api(max_batch_size=128, max_latency_ms=50)
+    @batch_api(max_batch_size=128, max_latency_ms=1000)
     def recommend(
         self, requests: Annotated[list[RecommendRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -47,7 +47,7 @@ class RecommendService(PlatformService):
         )
         return [_as_response(r.user_id or "", items, version) for r, items in zip(requests, ranked, strict=True)]
 
-    @batch_api(max_batch_size=128, max_latency_ms=50)
+    @batch_api(max_batch_size=128, max_latency_ms=1000)
     def similar_items(
         self, requests: Annotated[list[SimilarItemsRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -56,7 +56,7 @@ class RecommendService(PlatformService):
         ranked = model.similar_items([r.item_id for r in requests], [r.k for r in requests])
         return [_as_response(r.item_id, items, version) for r, items in zip(requests, ranked, strict=True)]
 
-    @batch_api(max_batch_size=128, max_latency_ms=50)
+    @batch_api(max_batch_size=128, max_latency_ms=1000)
     def recommend_for_profile(
         self, requests: Annotated[list[ProfileRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:

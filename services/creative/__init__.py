@@ -1,0 +1,1 @@
+"""Creative capability: ad-image generation, model-free style transfer, enhancement and banners."""

@@ -1,0 +1,243 @@
+"""Request and response models of the creative service (importable by callers such as campaign).
+
+Every limit is checked here, per request, before batching: a bad request gets a 400 with a
+message and never reaches the batched pipeline call. Limits come from ``CreativeSettings``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Annotated, Literal
+
+from PIL import Image
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from services.core.images import decode_image
+
+from .settings import get_creative_settings
+
+OutputFormat = Literal["png", "jpeg"]
+_B64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
+
+
+# ----------------------------------------------------------------------------- reusable checks
+def check_prompt(value: str) -> str:
+    value = value.strip()
+    limit = get_creative_settings().max_prompt_chars
+    if not value:
+        raise ValueError("prompt must not be empty")
+    if len(value) > limit:
+        raise ValueError(f"prompt longer than {limit} characters")
+    return value
+
+
+def check_negative_prompt(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    limit = get_creative_settings().max_prompt_chars
+    if len(value) > limit:
+        raise ValueError(f"negative prompt longer than {limit} characters")
+    return value.strip()
+
+
+def check_side(value: int | None) -> int | None:
+    if value is None:
+        return None
+    limit = get_creative_settings().max_side
+    if value % 8:
+        raise ValueError("width and height must be multiples of 8")
+    if not 64 <= value <= limit:
+        raise ValueError(f"width and height must be between 64 and {limit}")
+    return value
+
+
+def check_steps(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= get_creative_settings().max_steps:
+        raise ValueError(f"steps must be between 1 and {get_creative_settings().max_steps}")
+    return value
+
+
+def check_guidance(value: float | None) -> float | None:
+    if value is not None and not 0.0 <= value <= get_creative_settings().max_guidance:
+        raise ValueError(f"guidance must be between 0 and {get_creative_settings().max_guidance}")
+    return value
+
+
+def decode_base64_image(value: str) -> Image.Image:
+    """A JPEG/PNG/WebP image from base64 text (a ``data:image/...;base64,`` prefix is allowed)."""
+    text = value.split(",", 1)[1] if value.startswith("data:") else value
+    if not _B64.match(text):
+        raise ValueError("image is not valid base64")
+    try:
+        data = base64.b64decode(text, validate=False)
+    except (binascii.Error, ValueError):
+        raise ValueError("image is not valid base64") from None
+    return decode_image(data, max_pixels=get_creative_settings().max_input_pixels)
+
+
+def check_base64_image(value: str) -> str:
+    decode_base64_image(value)
+    return value
+
+
+Prompt = Annotated[str, AfterValidator(check_prompt)]
+NegativePrompt = Annotated[str | None, AfterValidator(check_negative_prompt)]
+Side = Annotated[int | None, AfterValidator(check_side)]
+Steps = Annotated[int | None, AfterValidator(check_steps)]
+Guidance = Annotated[float | None, AfterValidator(check_guidance)]
+Seed = Annotated[int | None, Field(ge=0, le=2**32 - 1)]
+Base64Image = Annotated[str, AfterValidator(check_base64_image)]
+
+
+class EncodedImage(BaseModel):
+    """One image as base64 text with its content type and size."""
+
+    content_type: str
+    width: int
+    height: int
+    data_base64: str
+
+
+# ----------------------------------------------------------------------------- /generate_image
+class GenerateRequest(BaseModel):
+    """One text-to-image request: a prompt and its generation parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: Prompt
+    negative_prompt: NegativePrompt = None
+    width: Side = Field(None, description="Multiple of 8; default is the model's native size.")
+    height: Side = Field(None, description="Multiple of 8; default is the model's native size.")
+    steps: Steps = Field(None, description="Denoising steps; default from settings.")
+    guidance_scale: Guidance = Field(None, description="Classifier-free guidance; 0 turns it off (Turbo).")
+    seed: Seed = Field(None, description="Same seed and parameters give the same image; random when unset.")
+    num_images: int = Field(1, ge=1)
+    output_format: OutputFormat = "png"
+
+    @field_validator("num_images")
+    @classmethod
+    def _cap_images(cls, value: int) -> int:
+        limit = get_creative_settings().max_images_per_request
+        if value > limit:
+            raise ValueError(f"num_images must be at most {limit}")
+        return value
+
+    @model_validator(mode="after")
+    def _cap_pixels(self) -> GenerateRequest:
+        side = get_creative_settings().max_side
+        if self.width and self.height and self.width * self.height > side * side:
+            raise ValueError(f"width x height must be at most {side} x {side} pixels")
+        return self
+
+
+class GenerateResponse(BaseModel):
+    """Generated images of one request, with what is needed to reproduce them."""
+
+    images: list[EncodedImage]
+    seeds: list[int]
+    width: int
+    height: int
+    steps: int
+    guidance_scale: float
+    model: str
+
+
+# ----------------------------------------------------------------------------- /compose_banner
+class Colour(BaseModel):
+    """Brand colours as ``#RRGGBB``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    primary: str = "#1F3A5F"
+    secondary: str | None = None
+    accent: str | None = Field(None, description="Button colour; default secondary, else primary.")
+    text: str | None = Field(None, description="Preferred text colour, used when its contrast is sufficient.")
+
+    @field_validator("primary", "secondary", "accent", "text")
+    @classmethod
+    def _hex(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"#?[0-9A-Fa-f]{6}", value.strip()):
+            raise ValueError("colours must be #RRGGBB")
+        return "#" + value.strip().lstrip("#").upper()
+
+
+class CustomSize(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    width: int = Field(ge=64)
+    height: int = Field(ge=64)
+    name: str | None = Field(None, max_length=40)
+
+    @model_validator(mode="after")
+    def _cap(self) -> CustomSize:
+        limit = get_creative_settings().max_banner_side
+        if self.width > limit or self.height > limit:
+            raise ValueError(f"banner sides must be at most {limit}")
+        return self
+
+
+BannerFormatName = Literal["square", "landscape", "story", "medium_rectangle"]
+
+
+class BannerRequest(BaseModel):
+    """Everything a banner needs; the same request renders every listed format."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    headline: str = Field(min_length=1, max_length=120)
+    subheadline: str | None = Field(None, max_length=240)
+    cta: str | None = Field(None, max_length=40)
+    product_image: Base64Image | None = Field(None, description="Base64 JPEG/PNG/WebP (data: URL allowed).")
+    colours: Colour = Field(default_factory=Colour)
+    background: Literal["flat", "gradient", "generated"] = "gradient"
+    background_prompt: Prompt | None = Field(None, description="Prompt of a generated background.")
+    seed: Seed = None
+    formats: list[BannerFormatName | CustomSize] = Field(
+        default_factory=lambda: ["square"], min_length=1, max_length=8
+    )
+    output_format: OutputFormat = "png"
+
+    @field_validator("headline", "subheadline", "cta")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = " ".join(value.split())
+        return value or None
+
+    @model_validator(mode="after")
+    def _needs_prompt(self) -> BannerRequest:
+        if not self.headline:
+            raise ValueError("headline must not be blank")
+        if self.background == "generated" and not self.background_prompt:
+            raise ValueError("background 'generated' needs background_prompt")
+        return self
+
+
+class TextBox(BaseModel):
+    """Where one text element was drawn and how legible it is."""
+
+    role: Literal["headline", "subheadline", "cta"]
+    box: tuple[int, int, int, int] = Field(description="left, top, right, bottom of the drawn text")
+    font_size: int
+    colour: str
+    background: str = Field(description="The colour the contrast was measured against (worst case).")
+    contrast_ratio: float
+    truncated: bool
+
+
+class Banner(BaseModel):
+    format: str
+    image: EncodedImage
+    safe_area: tuple[int, int, int, int]
+    product_box: tuple[int, int, int, int] | None
+    texts: list[TextBox]
+
+
+class BannerResponse(BaseModel):
+    banners: list[Banner]
+    warnings: list[str] = Field(default_factory=list)

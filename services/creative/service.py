@@ -1,0 +1,161 @@
+"""The creative BentoML service: ``/generate_image`` (batched), ``/restyle``, ``/style_transfer``,
+``/enhance`` and ``/compose_banner``.
+
+Thin on purpose: requests are validated by the schemas and decoded here; the work is in
+``handlers``, ``diffusion``, ``style_transfer``, ``enhance`` and ``banner``. Bad input is a 400
+with a message. The diffusion model loads in the background; ``/style_transfer``, ``/enhance``
+and banners without a generated background need no model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import bentoml
+from bentoml.exceptions import InvalidArgument, ServiceUnavailable
+from PIL import Image
+from pydantic import Field
+from starlette.responses import Response
+
+from services.core.managed_model import ManagedModel
+from services.core.service_kit import PlatformService, batch_api, platform_service
+
+from . import enhance as enhance_tools
+from . import handlers
+from .diffusion import DiffusionEngine, load_engine
+from .fonts import FontUnavailableError
+from .grouping import new_seed
+from .image_io import CONTENT_TYPES, encode, read_upload
+from .schemas import (
+    BannerRequest,
+    BannerResponse,
+    GenerateRequest,
+    GenerateResponse,
+    Guidance,
+    NegativePrompt,
+    OutputFormat,
+    Prompt,
+    Seed,
+    Side,
+    Steps,
+    decode_base64_image,
+)
+from .settings import get_creative_settings
+from .style_transfer import style_transfer as transfer_style
+
+_settings = get_creative_settings()
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def image_response(image: Image.Image, fmt: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(content=encode(image, fmt), media_type=CONTENT_TYPES[fmt], headers=headers)
+
+
+def upload(path: Path, what: str) -> Image.Image:
+    try:
+        return read_upload(path)
+    except ValueError as exc:
+        raise InvalidArgument(f"{what}: {exc}") from None
+
+
+@platform_service(
+    name="creative",
+    traffic={"timeout": _settings.timeout_s, "max_concurrency": _settings.max_concurrency},
+    resources={"gpu": _settings.gpus} if _settings.gpus else {"cpu": "1"},
+    workers=1,
+)
+class CreativeService(PlatformService):
+    """Ad-image generation, restyling, style transfer, enhancement and banner composition."""
+
+    diffusion: ManagedModel[DiffusionEngine] = ManagedModel("creative_model", load_engine)
+
+    @batch_api(
+        max_batch_size=_settings.max_batch_size,
+        max_latency_ms=_settings.batch_wait_ms,
+        route="/generate_image",
+    )
+    def generate_image(self, requests: list[GenerateRequest]) -> list[GenerateResponse]:
+        """Text to image; requests with the same size, steps and guidance share one pipeline call."""
+        return handlers.generate_images(self.diffusion.get(), requests)
+
+    @bentoml.api(route="/restyle")
+    def restyle(
+        self,
+        image: Path,
+        prompt: Prompt,
+        negative_prompt: NegativePrompt = None,
+        strength: Annotated[float, Field(gt=0.0, le=1.0)] = 0.6,
+        steps: Steps = None,
+        guidance_scale: Guidance = None,
+        seed: Seed = None,
+        size: Side = Field(None, description="Longer output side; default the model's native size."),
+        output_format: OutputFormat = "png",
+    ) -> Image.Image:
+        """Image to image with diffusion: keep the picture's layout, repaint it after the prompt."""
+        source = upload(image, "image")
+        engine = self.diffusion.get()
+        seed = new_seed() if seed is None else seed
+        try:
+            out = engine.restyle(
+                source,
+                prompt,
+                negative_prompt=negative_prompt,
+                strength=strength,
+                steps=steps,
+                guidance_scale=guidance_scale,
+                seed=seed,
+                side=size,
+            )
+        except ValueError as exc:
+            raise InvalidArgument(str(exc)) from None
+        return image_response(out, output_format, {"X-Seed": str(seed), "X-Model": engine.tag})  # type: ignore[return-value]
+
+    @bentoml.api(route="/style_transfer")
+    def style_transfer(
+        self,
+        content: Path,
+        style: Path,
+        method: Literal["reinhard", "histogram"] = "reinhard",
+        strength: Unit = 1.0,
+        texture: Unit = 0.0,
+        output_format: OutputFormat = "png",
+    ) -> Image.Image:
+        """The content image in the colours (and optionally texture) of the style image; no model."""
+        out = transfer_style(
+            upload(content, "content"),
+            upload(style, "style"),
+            method=method,
+            strength=strength,
+            texture=texture,
+        )
+        return image_response(out, output_format)  # type: ignore[return-value]
+
+    @bentoml.api(route="/enhance")
+    def enhance(
+        self,
+        image: Path,
+        denoise: Unit = 0.5,
+        white_balance: Unit = 1.0,
+        auto_contrast: Unit = 1.0,
+        sharpen: Unit = 0.5,
+        output_format: OutputFormat = "png",
+    ) -> Image.Image:
+        """Denoise, white balance, auto-contrast and sharpen (0 turns a step off); no model."""
+        options = enhance_tools.EnhanceOptions(
+            denoise=denoise, white_balance=white_balance, auto_contrast=auto_contrast, sharpen=sharpen
+        )
+        return image_response(enhance_tools.enhance(upload(image, "image"), options), output_format)  # type: ignore[return-value]
+
+    @bentoml.api(route="/compose_banner")
+    def compose_banner(self, request: BannerRequest) -> BannerResponse:
+        """Banners in each requested format from a product image, texts and brand colours."""
+        product = decode_base64_image(request.product_image) if request.product_image else None
+        maker = None
+        if request.background == "generated":
+            maker = handlers.background_maker(self.diffusion.get(), request.background_prompt or "")
+        try:
+            results = handlers.render_banners(request, product, maker)
+        except FontUnavailableError as exc:
+            raise ServiceUnavailable(str(exc)) from None
+        return handlers.banner_response(results, request.output_format)

@@ -1,0 +1,1 @@
+"""Text capability: product-description generation, review summarization and the compliance guard."""

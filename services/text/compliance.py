@@ -1,0 +1,312 @@
+"""The compliance guard: a pure function that lists what a text must not say.
+
+``check_text(text, attributes=None, language="en")`` looks for three things:
+
+* absolute or superlative advertising claims (English and Chinese lexicons),
+* statements contradicting the product's attributes: a colour, material, gender or brand that is
+  not the product's (only for attributes that are given; a brand is also flagged when the
+  attributes name no brand, because an unsupported brand is itself a false claim),
+* PII: emails, phone numbers, URLs and postal addresses.
+
+Every check runs on every text, so mixed-language copy is covered; ``language`` selects the
+language of the messages. Each violation has a kind, a character span and a message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .attributes import Language, ProductAttributes
+from .lexicon_attributes import (
+    ALLOWED_GENDER_WORDS,
+    COLOUR_FAMILIES,
+    GENDER_TERMS,
+    MATERIAL_FAMILIES,
+    MATERIAL_TEXT_EXCLUDED,
+    MULTI_COLOUR_VALUES,
+    TEXT_ONLY_EXCLUDED,
+)
+from .lexicon_brands import BRANDS, CASE_SENSITIVE_NAMES
+from .lexicon_claims import ALL_CLAIMS
+from .pii import find_pii_spans
+from .term_matching import TermMatch, TermMatcher, drop_overlaps, normalise_term, overlaps
+
+ViolationKind = Literal["absolute_claim", "attribute_mismatch", "pii"]
+VIOLATION_KINDS: tuple[ViolationKind, ...] = ("absolute_claim", "attribute_mismatch", "pii")
+
+
+class Violation(BaseModel):
+    """One problem in a text: ``text[span[0]:span[1]] == violation.text``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ViolationKind
+    subtype: str  # claim | colour | material | gender | brand | email | phone | url | address
+    span: tuple[int, int]
+    text: str
+    message: str
+
+
+# ------------------------------------------------------------------ vocabularies
+_COLOURS = {normalise_term(k): v for k, v in COLOUR_FAMILIES.items()}
+_MATERIALS = {normalise_term(k): v for k, v in MATERIAL_FAMILIES.items()}
+_GENDERS = {normalise_term(k): v for k, v in GENDER_TERMS.items()}
+_BRAND_OF: dict[str, str] = {}
+for _key, _names in BRANDS.items():
+    for _name in _names:
+        _BRAND_OF[_name if _name in CASE_SENSITIVE_NAMES else normalise_term(_name)] = _key
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> dict[str, TermMatcher]:
+    brand_names = [n for names in BRANDS.values() for n in names]
+    return {
+        "colour_value": TermMatcher(_COLOURS),
+        "colour_text": TermMatcher(t for t in _COLOURS if t not in TEXT_ONLY_EXCLUDED),
+        "material_value": TermMatcher(_MATERIALS),
+        "material_text": TermMatcher(t for t in _MATERIALS if t not in MATERIAL_TEXT_EXCLUDED),
+        "gender": TermMatcher(_GENDERS),
+        "brand": TermMatcher(
+            [n for n in brand_names if n not in CASE_SENSITIVE_NAMES],
+            [n for n in brand_names if n in CASE_SENSITIVE_NAMES],
+        ),
+    }
+
+
+# A colour named right after these words describes something to wear the product with, not the product.
+_STYLING = re.compile(
+    r"(?:\bpair(?:s|ed)?\b|\bstyle (?:it|them) with\b|\bgoes? (?:well )?with\b|\bmatch(?:es)? with\b"
+    r"|搭配|配上)"
+    r"[^.!?;。！？；\n]{0,40}$",
+    re.IGNORECASE,
+)
+
+_MESSAGES: dict[str, dict[Language, str]] = {
+    "claim": {"en": "{reason}: '{span}'", "zh": "绝对化或最高级用语“{span}”（{reason}）"},
+    "colour": {
+        "en": "says '{span}' but the product's colour is {value}",
+        "zh": "文中颜色“{span}”与商品颜色{value}不符",
+    },
+    "material": {
+        "en": "says '{span}' but the product's material is {value}",
+        "zh": "文中材质“{span}”与商品材质{value}不符",
+    },
+    "gender": {
+        "en": "says '{span}' but the product is for {value}",
+        "zh": "文中适用人群“{span}”与商品性别{value}不符",
+    },
+    "brand": {
+        "en": "mentions brand '{span}' but the product's brand is {value}",
+        "zh": "文中品牌“{span}”与商品品牌{value}不符",
+    },
+    "brand_unknown": {
+        "en": "mentions brand '{span}' but the product attributes name no brand",
+        "zh": "文中提到品牌“{span}”，但商品属性没有品牌",
+    },
+    "pii": {
+        "en": "contains personal data ({subtype}): '{span}'",
+        "zh": "包含个人信息（{subtype}）：“{span}”",
+    },
+}
+
+
+def _message(key: str, language: Language, **values: str) -> str:
+    return _MESSAGES[key][language].format(**values)
+
+
+def _families(value: str, matcher: TermMatcher, vocab: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    found: set[str] = set()
+    for match in matcher.find(value):
+        found |= vocab.get(match.term, frozenset())
+    return frozenset(found)
+
+
+def _as_attributes(attributes: ProductAttributes | Mapping[str, Any] | None) -> ProductAttributes | None:
+    if attributes is None or isinstance(attributes, ProductAttributes):
+        return attributes
+    return ProductAttributes.model_validate(dict(attributes))
+
+
+# ------------------------------------------------------------------ the checks
+def find_claims(text: str, language: Language = "en") -> list[Violation]:
+    spans: list[tuple[int, int, str]] = []
+    for claim in ALL_CLAIMS:
+        spans += [(m.start(), m.end(), claim.reason) for m in claim.pattern.finditer(text)]
+    kept: list[Violation] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, reason in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+        if overlaps(start, end, taken):
+            continue
+        taken.append((start, end))
+        kept.append(
+            Violation(
+                kind="absolute_claim",
+                subtype="claim",
+                span=(start, end),
+                text=text[start:end],
+                message=_message("claim", language, reason=reason, span=text[start:end]),
+            )
+        )
+    return kept
+
+
+def _brand_spans(text: str, attrs: ProductAttributes) -> list[tuple[int, int]]:
+    """Where the product's own brand is written: colour or gender words inside it are not claims."""
+    if not attrs.brand:
+        return []
+    pattern = re.compile(r"(?<![A-Za-z0-9])" + re.escape(attrs.brand) + r"(?![A-Za-z0-9])", re.IGNORECASE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def _brand_key(brand: str | None) -> str | None:
+    if not brand:
+        return None
+    exact = _BRAND_OF.get(brand)
+    return exact or _BRAND_OF.get(normalise_term(brand))
+
+
+def find_brand_mismatches(
+    text: str, attrs: ProductAttributes, own: list[tuple[int, int]], language: Language
+) -> tuple[list[Violation], list[TermMatch]]:
+    matchers = _matchers()
+    own_key = _brand_key(attrs.brand)
+    found = matchers["brand"].find(text, skip=own)
+    out: list[Violation] = []
+    for match in found:
+        key = _BRAND_OF.get(match.term) or _BRAND_OF.get(normalise_term(match.term))
+        if key is None or key == own_key:
+            continue
+        message = (
+            _message("brand", language, span=match.text, value=str(attrs.brand))
+            if attrs.brand
+            else _message("brand_unknown", language, span=match.text)
+        )
+        out.append(
+            Violation(
+                kind="attribute_mismatch",
+                subtype="brand",
+                span=(match.start, match.end),
+                text=match.text,
+                message=message,
+            )
+        )
+    return out, found
+
+
+def find_colour_mismatches(
+    text: str, attrs: ProductAttributes, skip: list[tuple[int, int]], language: Language
+) -> list[Violation]:
+    if attrs.colour is None or normalise_term(attrs.colour) in MULTI_COLOUR_VALUES:
+        return []
+    matchers = _matchers()
+    product = _families(attrs.colour, matchers["colour_value"], _COLOURS)
+    if not product:
+        return []
+    out: list[Violation] = []
+    for match in matchers["colour_text"].find(text, skip=skip):
+        if _COLOURS[match.term] & product or _STYLING.search(text[: match.start]):
+            continue
+        out.append(
+            Violation(
+                kind="attribute_mismatch",
+                subtype="colour",
+                span=(match.start, match.end),
+                text=match.text,
+                message=_message("colour", language, span=match.text, value=attrs.colour),
+            )
+        )
+    return out
+
+
+def find_material_mismatches(
+    text: str, attrs: ProductAttributes, skip: list[tuple[int, int]], language: Language
+) -> list[Violation]:
+    if attrs.material is None:
+        return []
+    matchers = _matchers()
+    product = _families(attrs.material, matchers["material_value"], _MATERIALS)
+    if not product:
+        return []
+    out: list[Violation] = []
+    for match in matchers["material_text"].find(text, skip=skip):
+        if _MATERIALS[match.term] & product:
+            continue
+        out.append(
+            Violation(
+                kind="attribute_mismatch",
+                subtype="material",
+                span=(match.start, match.end),
+                text=match.text,
+                message=_message("material", language, span=match.text, value=attrs.material),
+            )
+        )
+    return out
+
+
+def find_gender_mismatches(
+    text: str, attrs: ProductAttributes, skip: list[tuple[int, int]], language: Language
+) -> list[Violation]:
+    allowed = ALLOWED_GENDER_WORDS.get(attrs.gender or "Unisex")
+    if allowed is None:
+        return []
+    out: list[Violation] = []
+    for match in _matchers()["gender"].find(text, skip=skip):
+        if _GENDERS[match.term] in allowed:
+            continue
+        out.append(
+            Violation(
+                kind="attribute_mismatch",
+                subtype="gender",
+                span=(match.start, match.end),
+                text=match.text,
+                message=_message("gender", language, span=match.text, value=str(attrs.gender)),
+            )
+        )
+    return out
+
+
+def find_pii(text: str, language: Language = "en") -> list[Violation]:
+    return [
+        Violation(
+            kind="pii",
+            subtype=s.kind,
+            span=(s.start, s.end),
+            text=s.text,
+            message=_message("pii", language, subtype=s.kind, span=s.text),
+        )
+        for s in find_pii_spans(text)
+    ]
+
+
+def check_text(
+    text: str,
+    attributes: ProductAttributes | Mapping[str, Any] | None = None,
+    language: Language = "en",
+) -> list[Violation]:
+    """All violations in ``text``, ordered by position; an empty list means the text is clean."""
+    attrs = _as_attributes(attributes)
+    violations = find_claims(text, language) + find_pii(text, language)
+    if attrs is not None:
+        own = _brand_spans(text, attrs)
+        brand_violations, brand_matches = find_brand_mismatches(text, attrs, own, language)
+        # Words inside brand names ("Red Tape", "Mother Earth") and inside PII are not product claims.
+        skip = (
+            own + [(m.start, m.end) for m in brand_matches] + [v.span for v in violations if v.kind == "pii"]
+        )
+        violations += brand_violations
+        violations += find_colour_mismatches(text, attrs, skip, language)
+        violations += find_material_mismatches(text, attrs, skip, language)
+        violations += find_gender_mismatches(text, attrs, skip, language)
+    return sorted(violations, key=lambda v: (v.span, v.kind))
+
+
+def violation_kinds(violations: list[Violation]) -> set[str]:
+    return {v.kind for v in violations}
+
+
+__all__ = ["VIOLATION_KINDS", "Violation", "check_text", "drop_overlaps", "violation_kinds"]

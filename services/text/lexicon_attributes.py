@@ -1,0 +1,121 @@
+"""Colour, material and gender vocabularies (English and Chinese) mapped to comparable families.
+
+Each table line is ``family: term | term | ...``; a term listed under several families belongs to
+all of them. Two terms agree when their families intersect ("navy" and "blue" agree, "navy" and
+"red" do not). ``TEXT_ONLY_EXCLUDED`` lists words that name a colour in an attribute value but
+usually mean something else in running text ("cream", "skin", "steel").
+"""
+
+from __future__ import annotations
+
+_COLOUR_TABLE = """
+black: black | jet black | charcoal | 黑色 | 纯黑 | 炭灰
+white: white | off white | ivory | cream | cream-coloured | cream-colored | 白色 | 纯白
+white: 米白 | 米白色 | 象牙白
+grey: grey | gray | charcoal | grey melange | slate | taupe | mushroom brown | silver
+grey: steel | 灰色 | 深灰 | 浅灰 | 炭灰 | 银色
+blue: blue | navy | navy blue | royal blue | sky blue | light blue | dark blue | turquoise
+blue: turquoise blue | teal
+blue: aqua | cobalt | indigo | sea green | 蓝色 | 深蓝 | 浅蓝 | 天蓝 | 天蓝色 | 藏青
+blue: 藏青色 | 海军蓝 | 宝蓝 | 宝蓝色 | 湖蓝 | 靛蓝
+green: green | olive | olive green | sea green | lime green | fluorescent green | mint
+green: mint green | emerald
+green: turquoise | turquoise blue | teal | aqua | khaki | 绿色 | 墨绿 | 军绿 | 军绿色
+green: 橄榄绿 | 薄荷绿 | 湖蓝 | 卡其 | 卡其色
+red: red | maroon | burgundy | crimson | scarlet | wine red | rust | 红色 | 大红 | 酒红
+red: 酒红色 | 枣红 | 玫红
+pink: pink | magenta | fuchsia | peach | rose gold | blush | mauve | coral | nude | skin
+pink: 粉色 | 粉红 | 粉红色 | 桃粉 | 玫红
+purple: purple | lavender | mauve | violet | lilac | magenta | fuchsia | burgundy
+purple: wine red | indigo
+purple: 紫色 | 薰衣草紫 | 浅紫 | 深紫 | 酒红 | 酒红色 | 靛蓝
+yellow: yellow | mustard | lemon | lime green | fluorescent green | gold | golden | 黄色
+yellow: 芥末黄 | 姜黄 | 金色
+orange: orange | rust | coral | peach | copper | 橙色 | 橘色 | 姜黄
+brown: brown | coffee brown | chocolate | mushroom brown | taupe | tan | camel | maroon
+brown: rust | khaki | bronze
+brown: copper | 棕色 | 咖啡色 | 褐色 | 驼色 | 巧克力色 | 枣红 | 卡其 | 卡其色 | 古铜色
+beige: beige | khaki | nude | skin | tan | camel | off white | ivory | cream
+beige: cream-coloured | cream-colored
+beige: 米色 | 卡其 | 卡其色 | 杏色 | 驼色 | 米白 | 米白色 | 象牙白
+white: 米色
+gold: gold | golden | rose gold | bronze | metallic | 金色
+silver: silver | steel | metallic | 银色
+bronze: bronze | copper | metallic | 古铜色
+"""
+
+_MATERIAL_TABLE = """
+cotton: cotton | organic cotton | pure cotton | denim | canvas | 纯棉 | 全棉 | 棉质 | 棉麻
+cotton: 有机棉 | 牛仔布 | 帆布
+linen: linen | 亚麻 | 棉麻
+silk: silk | pure silk | mulberry silk | 丝绸 | 真丝 | 桑蚕丝
+wool: wool | merino | merino wool | 羊毛 | 美利奴
+cashmere: cashmere | 羊绒
+polyester: polyester | fleece | 涤纶 | 聚酯纤维 | 摇粒绒
+nylon: nylon | 尼龙 | 锦纶
+leather: leather | genuine leather | real leather | full-grain leather | suede | 真皮
+leather: 牛皮 | 羊皮 | 头层皮 | 麂皮
+faux_leather: faux leather | vegan leather | pu leather | synthetic leather | leatherette
+faux_leather: 人造革 | pu皮 | 仿皮 | 人造皮
+suede: suede | 麂皮
+denim: denim | 牛仔布
+canvas: canvas | 帆布
+rayon: rayon | viscose | modal | 人造丝 | 粘胶 | 莫代尔
+spandex: spandex | elastane | lycra | 氨纶
+rubber: rubber | 橡胶
+acrylic: acrylic | 腈纶
+fleece: fleece | 摇粒绒
+velvet: velvet | 丝绒 | 天鹅绒
+satin: satin | 缎面
+chiffon: chiffon | 雪纺
+steel: stainless steel | 不锈钢
+silver_metal: sterling silver | 925 silver | 纯银
+gold_plated: gold-plated | 镀金
+gold_metal: solid gold | 18k gold | 足金
+plastic: plastic | 塑料
+down: down | goose down | duck down | 羽绒
+"""
+
+
+def _parse(table: str) -> dict[str, frozenset[str]]:
+    families: dict[str, set[str]] = {}
+    for line in table.strip().splitlines():
+        family, _, terms = line.partition(":")
+        for term in terms.split("|"):
+            families.setdefault(term.strip(), set()).add(family.strip())
+    return {term: frozenset(f) for term, f in families.items()}
+
+
+COLOUR_FAMILIES: dict[str, frozenset[str]] = _parse(_COLOUR_TABLE)
+MATERIAL_FAMILIES: dict[str, frozenset[str]] = _parse(_MATERIAL_TABLE)
+
+# Values that mean "many colours": no colour check is possible against them.
+MULTI_COLOUR_VALUES = frozenset(
+    {"multi", "multicolour", "multicolor", "multi coloured", "multi colour", "多色", "彩色", "na", ""}
+)
+
+# Terms recognised in attribute values but not in running text, where they mostly mean something else.
+TEXT_ONLY_EXCLUDED = frozenset({"cream", "skin", "steel", "metallic", "nude", "lemon", "mint", "slate"})
+
+# Words that only count as a material in attribute values ("down" is a preposition in text).
+MATERIAL_TEXT_EXCLUDED = frozenset({"down", "modal", "plastic"})
+
+_GENDER_TABLE = """
+men: men | man | men's | mens | male | gentlemen | 男士 | 男款 | 男装 | 男式 | 男性 | 男鞋
+women: women | woman | women's | womens | ladies | lady | female | 女士 | 女款 | 女装
+women: 女式 | 女性 | 女鞋
+boys: boys | boy | boy's | boys' | 男童 | 男孩
+girls: girls | girl | girl's | girls' | 女童 | 女孩
+kids: kids | kid's | children | children's | 儿童 | 童装
+"""
+
+# English terms are matched as whole words, case-insensitive; Chinese ones as substrings.
+GENDER_TERMS: dict[str, str] = {term: min(f) for term, f in _parse(_GENDER_TABLE).items()}
+
+# Which gender words each product gender allows (Unisex allows every word).
+ALLOWED_GENDER_WORDS: dict[str, frozenset[str]] = {
+    "Men": frozenset({"men"}),
+    "Women": frozenset({"women"}),
+    "Boys": frozenset({"boys", "kids"}),
+    "Girls": frozenset({"girls", "kids"}),
+}

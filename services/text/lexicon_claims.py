@@ -1,0 +1,81 @@
+"""Absolute and superlative advertising claims, in English and Chinese.
+
+The Chinese list follows Article 9(3) of the PRC Advertising Law ("国家级", "最高级", "最佳" and
+terms of the same kind) and the terms regulators commonly treat alike (第一, 唯一, 顶级, 首选, ...).
+The English list covers unsubstantiated superlatives and absolute promises ("best", "#1",
+"100% guaranteed", "never fades"). Patterns are compiled case-insensitively; every pattern has the
+reason shown to the writer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ClaimPattern:
+    pattern: re.Pattern[str]
+    reason: str
+
+
+def _en(regex: str, reason: str) -> ClaimPattern:
+    return ClaimPattern(re.compile(regex, re.IGNORECASE), reason)
+
+
+def _zh(regex: str, reason: str) -> ClaimPattern:
+    return ClaimPattern(re.compile(regex), reason)
+
+
+_SUPERLATIVE_WORDS = (
+    "greatest|finest|cheapest|lowest|highest|strongest|softest|lightest|warmest|toughest|fastest|"
+    "smartest|safest|healthiest|thinnest|biggest|largest|comfiest|sexiest|trendiest|classiest"
+)
+_ABSOLUTE_WORDS = (
+    "unbeatable|unbeaten|unrivall?ed|unmatched|unparall?eled|unsurpassed|peerless|second to none|"
+    "world[- ]class|world[- ]leading|industry[- ]leading|market[- ]leading|risk[- ]free|miracle"
+)
+
+ENGLISH_CLAIMS: tuple[ClaimPattern, ...] = (
+    _en(
+        r"\bbest(?:[- ]?sell(?:er|ing))?\b",
+        "'best' is a superlative claim that must not be made without proof",
+    ),
+    _en(rf"\b(?:{_SUPERLATIVE_WORDS})\b", "superlative claim"),
+    _en(rf"\b(?:{_ABSOLUTE_WORDS})\b", "absolute claim"),
+    _en(r"(?<![\w#])#\s?1\b|\bno\.?\s?1\b|\bnumber[- ]one\b|\btop[- ]?1\b", "'number one' ranking claim"),
+    _en(
+        r"\b100\s?%\s*(?:guaranteed|satisfaction|safe|effective|risk[- ]free|natural results)\b",
+        "absolute guarantee",
+    ),
+    _en(r"\bguaranteed\b", "absolute guarantee"),
+    _en(r"\bthe\s+most\s+[a-z]{4,}\b", "superlative claim ('the most ...')"),
+    _en(
+        r"\bmost\s+(?:comfortable|advanced|popular|durable|stylish|beautiful|effective|luxurious|trusted|"
+        r"reliable|affordable|innovative|powerful|flattering|elegant|fashionable|premium)\b",
+        "superlative claim ('most ...')",
+    ),
+    _en(r"\b(?:first|only)[- ]ever\b|\bof all time\b|\bever made\b", "absolute claim"),
+    _en(r"\bthe\s+only\s+[a-z]+\s+(?:you(?:'ll| will)?|that)\b", "exclusivity claim ('the only ...')"),
+    _en(
+        r"\bnever\s+(?:fades?|shrinks?|wears? out|tears?|breaks?|pills?|wrinkles?)\b",
+        "absolute performance claim",
+    ),
+)
+
+# 最 followed by anything except the words where it does not make a claim (最近 recently, 最后 last,
+# 最终 finally, 最初 at first, 最早/最晚 earliest/latest time, 最少/最多 quantities).
+CHINESE_CLAIMS: tuple[ClaimPattern, ...] = (
+    _zh(r"最(?![近后终初早晚少多])[\u4e00-\u9fff]级?", "superlative term with 最 (PRC Advertising Law art. 9)"),
+    _zh(r"第一(?!次|天|眼|步|时间|件|周|年|印象|感觉|个月)", "ranking term 第一 (PRC Advertising Law art. 9)"),
+    _zh(r"(?:国家|世界|全球|宇宙|殿堂|顶)级", "'national/world/top grade' term (PRC Advertising Law art. 9)"),
+    _zh(r"唯一|独一无二|首选|首家|首个|首款|全网首发|全球首发", "uniqueness or first-ever term (PRC Advertising Law art. 9)"),
+    _zh(
+        r"极品|极致|王牌|销量冠军|冠军|领导品牌|遥遥领先|史无前例|前无古人|无敌|万能|驰名商标",
+        "absolute term (PRC Advertising Law art. 9)",
+    ),
+    _zh(r"绝对|百分之百|百分百|100\s?%(?=有效|安全|满意|保证|无副作用|天然)|零风险|永久|永不", "absolute promise"),
+    _zh(r"(?:NO|No|no)\.?\s?1(?!\d)", "'No.1' ranking claim"),
+)
+
+ALL_CLAIMS: tuple[ClaimPattern, ...] = ENGLISH_CLAIMS + CHINESE_CLAIMS

@@ -1,0 +1,59 @@
+"""PII in review and marketing text: the core patterns plus Chinese phone numbers written next to CJK text.
+
+The core phone pattern needs a non-word character before the number, and CJK characters count as
+word characters, so "电话13812345678" would pass it; the extra patterns here catch that case.
+``scrub`` is what every review goes through before it is stored, trained on or summarised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.core.privacy import PII_PATTERNS, scrub_pii
+
+CJK_PHONE = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![0-9])")
+CJK_LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")
+_EXTRA: dict[str, re.Pattern[str]] = {"phone_cn": CJK_PHONE, "landline_cn": CJK_LANDLINE}
+_LABELS = {"cn_address": "address", "phone_cn": "phone", "landline_cn": "phone"}
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    kind: str  # email, url, phone, address
+    start: int
+    end: int
+    text: str
+
+
+def find_pii_spans(text: str) -> list[PiiSpan]:
+    """Every PII-looking span, longest first when two overlap (an email's domain is not also a URL)."""
+    found: list[PiiSpan] = []
+    for kind, pattern in {**PII_PATTERNS, **_EXTRA}.items():
+        for match in pattern.finditer(text):
+            span = match.group(0)
+            label = _LABELS.get(kind, kind)
+            if label == "phone" and sum(c.isdigit() for c in span) < 7:
+                continue
+            found.append(PiiSpan(label, match.start(), match.end(), span))
+    kept: list[PiiSpan] = []
+    for item in sorted(found, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(item.end <= k.start or k.end <= item.start for k in kept):
+            kept.append(item)
+    return sorted(kept, key=lambda s: s.start)
+
+
+def scrub(text: str) -> tuple[str, int]:
+    """Text with PII replaced by ``[email]``, ``[phone]``, ``[url]``, ``[address]``, and the count."""
+    spans = find_pii_spans(text)
+    if not spans:
+        return text, 0
+    parts: list[str] = []
+    cursor = 0
+    for span in spans:
+        parts.append(text[cursor : span.start])
+        parts.append(f"[{span.kind}]")
+        cursor = span.end
+    parts.append(text[cursor:])
+    # A second pass with the core scrubber keeps its exact labels for anything the spans missed.
+    return scrub_pii("".join(parts)), len(spans)

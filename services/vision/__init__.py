@@ -1,0 +1,1 @@
+"""Vision capability: product-image classification, image embeddings and visual similarity search."""

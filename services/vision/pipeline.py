@@ -1,0 +1,152 @@
+"""End-to-end jobs behind the CLI: train the default model, import a Hugging Face classifier, and
+evaluate a stored model. Each job records metrics and data lineage in the BentoML model metadata.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bentoml
+import torch
+
+from .artifacts import DEFAULT_MODEL_NAME, read_history, save_cnn_model, save_hf_model
+from .data import FASHION_CLASSES, lineage, load_split
+from .evaluation import build_catalog, catalog_split, evaluate, run_in_batches, similarity_metrics
+from .net import CNNConfig, FashionCNN, count_parameters
+from .runtime import CNNBackend, HFBackend, VisionRuntime, load_runtime
+from .settings import VisionSettings
+from .training import TrainConfig, train_cnn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainSummary:
+    tag: str
+    test_accuracy: float
+    precision_at_10: float
+    train_seconds: float
+    parameters: int
+
+
+def cpu_runtime_settings() -> VisionSettings:
+    """Settings for offline jobs: CPU, full precision (evaluation must not depend on the host's GPU)."""
+    return VisionSettings(device="cpu", fp16=False)
+
+
+def train_default_model(
+    data_dir: Path,
+    train_cfg: TrainConfig,
+    cnn_cfg: CNNConfig | None = None,
+    *,
+    name: str = DEFAULT_MODEL_NAME,
+    catalog_limit: int | None = None,
+    progress: bool = True,
+) -> tuple[bentoml.Model, TrainSummary]:
+    """Train the CNN, build its catalog index from the test split, and save a new model version."""
+    cnn_cfg = cnn_cfg or CNNConfig(labels=list(FASHION_CLASSES))
+    train, test = load_split(data_dir, "train"), load_split(data_dir, "test")
+    log.info(
+        "training %s on %d images (%d parameters)", name, len(train), count_parameters(FashionCNN(cnn_cfg))
+    )
+    result = train_cnn(train, cnn_cfg, train_cfg, progress=progress)
+    runtime = VisionRuntime(
+        CNNBackend(result.model, torch.device("cpu"), torch.float32), tag=f"{name}:training"
+    )
+    probs, _ = run_in_batches(runtime, test.images, desc="test accuracy")
+    accuracy = float((probs.argmax(1) == test.labels).mean())
+    catalog_idx, _ = catalog_split(len(test))
+    if catalog_limit is not None:
+        catalog_idx = catalog_idx[:catalog_limit]
+    runtime.index = build_catalog(runtime, test, catalog_idx, cnn_cfg.labels)
+    similarity, _ = similarity_metrics(runtime, test, cnn_cfg.labels)
+    p_at_10 = float(similarity["precision_at_k"]["overall"])
+    history = [h.model_dump() for h in result.history]
+    metadata: dict[str, Any] = {
+        "task": "product image classification (10 Fashion-MNIST categories) and visual similarity",
+        "architecture": cnn_cfg.model_dump(),
+        "parameters": count_parameters(result.model),
+        "training": train_cfg.model_dump(),
+        "train_images": result.train_size,
+        "validation_images": result.val_size,
+        "train_seconds": round(result.seconds, 1),
+        "torch_threads": torch.get_num_threads(),
+        "test_accuracy": accuracy,
+        "similarity_precision_at_10": p_at_10,
+        "catalog": f"fashion-mnist test split, {len(runtime.index)} images (every 10th held out as a query)",
+        "data_lineage": lineage(data_dir),
+    }
+    model = save_cnn_model(name, result.model, metadata=metadata, history=history, index=runtime.index)
+    summary = TrainSummary(str(model.tag), accuracy, p_at_10, result.seconds, count_parameters(result.model))
+    log.info(
+        "saved %s: test accuracy %.4f, precision@10 %.4f, trained in %.0fs",
+        model.tag,
+        accuracy,
+        p_at_10,
+        result.seconds,
+    )
+    return model, summary
+
+
+def import_hf_model(
+    source: Path,
+    *,
+    name: str,
+    data_dir: Path | None,
+    catalog_limit: int | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> bentoml.Model:
+    """Save a local ``AutoModelForImageClassification`` folder as a vision model, with a catalog index
+    built from the Fashion-MNIST test split when ``data_dir`` is given."""
+    from transformers import AutoImageProcessor, AutoModelForImageClassification
+
+    hf_model = AutoModelForImageClassification.from_pretrained(source)
+    processor = AutoImageProcessor.from_pretrained(source, backend="pil")
+    index = None
+    meta: dict[str, Any] = {
+        "source": str(source),
+        "architecture": type(hf_model).__name__,
+        **(metadata or {}),
+    }
+    if data_dir is not None:
+        test = load_split(data_dir, "test")
+        runtime = VisionRuntime(HFBackend(hf_model, processor, torch.device("cpu"), torch.float32), tag=name)
+        catalog_idx, _ = catalog_split(len(test))
+        if catalog_limit is not None:
+            catalog_idx = catalog_idx[:catalog_limit]
+        index = build_catalog(runtime, test, catalog_idx, FASHION_CLASSES)
+        meta["catalog"] = f"fashion-mnist test split, {len(index)} images"
+        meta["data_lineage"] = lineage(data_dir)
+    model = save_hf_model(name, hf_model, processor, metadata=meta, index=index)
+    log.info("imported %s as %s", source, model.tag)
+    return model
+
+
+def evaluate_stored_model(ref: str, data_dir: Path, out_dir: Path) -> dict[str, Any]:
+    """Evaluate a model from the local store (CPU, fp32) and write the report and figures."""
+    model = bentoml.models.get(ref)
+    runtime = load_runtime(model, cpu_runtime_settings())
+    test = load_split(data_dir, "test")
+    started = time.perf_counter()
+    report = evaluate(
+        runtime,
+        test,
+        FASHION_CLASSES,
+        out_dir,
+        history=read_history(Path(model.path)),
+        extra={"model_metadata": _plain(model.info.metadata)},
+    )
+    log.info("evaluated %s in %.0fs", model.tag, time.perf_counter() - started)
+    return report
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,110 @@
+"""Images in request bodies: base64 (or a ``data:`` URL) of a JPEG, PNG or WebP file.
+
+Validation decodes the image right away with the platform's safe decoder (byte and pixel caps
+before the full decode, format allow-list) and shrinks it to the working size, so a bad file is a
+400 for its own request and the batched model call only ever sees valid, small images.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from services.core.images import decode_image
+
+from .settings import get_vision_settings
+
+_DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.I)
+
+
+def decode_base64(text: str, max_bytes: int) -> bytes:
+    """Strict base64 (standard or URL-safe alphabet, optional ``data:`` prefix) with a size cap."""
+    text = _DATA_URL.sub("", text.strip(), count=1)
+    if not text:
+        raise ValueError("empty image: expected base64 of a JPEG, PNG or WebP file")
+    if len(text) > (max_bytes // 3 + 1) * 4 + 4:
+        raise ValueError(f"image larger than {max_bytes} bytes")
+    if "-" in text or "_" in text:
+        text = text.replace("-", "+").replace("_", "/")
+    text += "=" * (-len(text) % 4)
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("image is not valid base64") from None
+
+
+def sniff_format(data: bytes) -> str:
+    """JPEG, PNG or WEBP from the file signature (the decoder has already checked the file)."""
+    if data.startswith(b"\x89PNG"):
+        return "PNG"
+    if data.startswith(b"\xff\xd8"):
+        return "JPEG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return "unknown"
+
+
+@dataclass(frozen=True)
+class UploadedImage:
+    """A decoded, size-checked upload; ``image`` is an RGB or L PIL image within the working size."""
+
+    image: Image.Image
+    format: str
+    width: int
+    height: int
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> UploadedImage:
+        settings = get_vision_settings()
+        try:
+            img = decode_image(data, max_bytes=settings.max_image_bytes, max_pixels=settings.max_pixels)
+        except ValueError:
+            raise
+        except Exception as exc:  # PIL raises OSError, SyntaxError, struct.error … for broken headers
+            raise ValueError(f"corrupt or truncated image ({type(exc).__name__}: {exc})") from None
+        fmt = sniff_format(data)
+        width, height = img.size
+        if max(width, height) > settings.working_size:
+            img.thumbnail((settings.working_size, settings.working_size), Image.Resampling.LANCZOS)
+        return cls(image=img, format=fmt, width=width, height=height)
+
+    @classmethod
+    def from_base64(cls, text: str) -> UploadedImage:
+        return cls.from_bytes(decode_base64(text, get_vision_settings().max_image_bytes))
+
+    @classmethod
+    def _validate(cls, value: Any) -> UploadedImage:
+        if isinstance(value, UploadedImage):
+            return value
+        if isinstance(value, str):
+            return cls.from_base64(value)
+        raise ValueError("expected a base64 string of a JPEG, PNG or WebP file")
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            json_schema_input_schema=core_schema.str_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda v: f"<{v.format} image>"),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "format": "byte",
+            "contentEncoding": "base64",
+            "description": "Base64 of a JPEG, PNG or WebP file (a data: URL is accepted too).",
+        }

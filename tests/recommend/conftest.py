@@ -1,0 +1,26 @@
+"""A small recommender trained in seconds on a sample of the real Online Retail II data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bentoml
+import pytest
+
+from services.recommend.training import TrainConfig
+
+QUICK = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=8)
+
+
+@pytest.fixture(scope="session")
+def recommend_model(shared_data: Path, session_dir: Path) -> bentoml.Model:
+    from services.recommend.pipeline import run_training
+
+    return run_training(QUICK, max_users=250, report_dir=session_dir / "reports" / "recommend")
+
+
+@pytest.fixture(scope="session")
+def catalog(recommend_model: bentoml.Model) -> dict[str, list[str]]:
+    meta = json.loads((Path(recommend_model.path) / "recommender.json").read_text())
+    return {"users": meta["user_ids"], "items": meta["item_ids"]}
