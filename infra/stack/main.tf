@@ -409,8 +409,10 @@ module "service" {
   scale_to_zero              = contains(var.scale_to_zero_services, each.key)
   scale_to_zero_idle_minutes = var.scale_to_zero_idle_minutes
 
-  log_retention_days     = var.log_retention_days
-  log_kms_key_arn        = module.platform_key.key_arn
-  enable_execute_command = var.enable_execute_command
-  tags                   = merge(local.tags, { Service = each.key })
+  log_retention_days            = var.log_retention_days
+  log_kms_key_arn               = module.platform_key.key_arn
+  enable_execute_command        = var.enable_execute_command
+  execute_command_kms_key_arn   = module.platform_key.key_arn
+  execute_command_log_group_arn = module.cluster.execute_command_log_group_arn
+  tags                          = merge(local.tags, { Service = each.key })
 }

@@ -13,7 +13,9 @@ app = typer.Typer(help="Publish models to the S3 model store and pull them back.
 
 
 @app.command()
-def publish(ref: str, alias: str | None = typer.Option(None, help="Move this alias (production, staging) to it.")) -> None:
+def publish(
+    ref: str, alias: str | None = typer.Option(None, help="Move this alias (production, staging) to it.")
+) -> None:
     """Export a local model (name:version|alias) and upload it with its SHA-256 manifest."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     art = ArtifactStore().publish(ref, alias=alias)

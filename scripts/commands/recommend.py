@@ -69,5 +69,13 @@ def prepare() -> None:
 @app.command()
 def serve(port: int = 3000, host: str = "0.0.0.0") -> None:
     """``bentoml serve`` the recommend service."""
-    cmd = [os.path.join(os.path.dirname(sys.executable), "bentoml"), "serve", "services.recommend.service:RecommendService", "--host", host, "--port", str(port)]
+    cmd = [
+        os.path.join(os.path.dirname(sys.executable), "bentoml"),
+        "serve",
+        "services.recommend.service:RecommendService",
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
     raise typer.Exit(subprocess.call(cmd))

@@ -141,9 +141,7 @@ class ArtifactStore:
                 return ModelRef(ref.name, body["Body"].read().decode().strip())
             except ArtifactNotFoundError:
                 if ref.version != "latest":
-                    raise ArtifactNotFoundError(
-                        f"alias {ref} is not set in {self.settings.model_store}"
-                    ) from None
+                    raise ArtifactNotFoundError(f"alias {ref} is not set in {self.settings.model_store}") from None
         local_alias = self._local_alias_path(ref.name, ref.version)
         if local_alias.exists():
             return ModelRef(ref.name, local_alias.read_text().strip())
@@ -174,9 +172,7 @@ class ArtifactStore:
     def list_remote_versions(self, name: str) -> list[str]:
         """Published versions of a model, oldest first (by manifest creation time)."""
         self._require_s3()
-        pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=self._key(name) + "/"
-        )
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(name) + "/")
         found = []
         for page in pages:
             for obj in page.get("Contents", []):

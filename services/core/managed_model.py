@@ -8,8 +8,10 @@ function, and exposes readiness. Until loading succeeds every call of ``get()`` 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -63,13 +65,49 @@ class ManagedModel(Generic[T]):
             return
 
         def run() -> None:
-            try:
+            with contextlib.suppress(Exception):  # logged in load_now; readiness stays false
                 self.load_now(settings)
-            except Exception:  # logged in load_now; readiness stays false
-                pass
 
         self._thread = threading.Thread(target=run, name=f"load-{self.setting}", daemon=True)
         self._thread.start()
+
+    def refresh(self, settings: PlatformSettings | None = None) -> bool:
+        """Re-resolve the reference (an alias may have moved); load and swap when the version changed.
+
+        The served object is replaced only after the new one loaded completely; on any failure the
+        current one keeps serving. Returns True when a new version was swapped in.
+        """
+        settings = settings or get_settings()
+        store = ArtifactStore(settings)
+        ref = self.ref(settings)
+        try:
+            from .model_ref import ModelRef
+
+            resolved = store.resolve(ModelRef.parse(ref))
+            if self._tag == str(resolved):
+                return False
+            model = store.ensure_local(str(resolved))
+            value = self.loader(model)
+        except Exception as exc:
+            log.warning("refresh of %s failed, keeping %s: %s", ref, self._tag, exc)
+            return False
+        old = self._tag
+        self.swap(value, str(model.tag))
+        log.info("model %s swapped from %s to %s", ref, old, model.tag)
+        return True
+
+    def start_refreshing(self, every_s: float, settings: PlatformSettings | None = None) -> None:
+        """Poll the reference every ``every_s`` seconds in a daemon thread (0 disables)."""
+        if every_s <= 0:
+            return
+
+        def loop() -> None:
+            while True:
+                time.sleep(every_s)
+                if self.ready:
+                    self.refresh(settings)
+
+        threading.Thread(target=loop, name=f"refresh-{self.setting}", daemon=True).start()
 
     def wait(self, timeout: float | None = None) -> bool:
         if self._thread is not None:

@@ -29,8 +29,10 @@ class PlatformService:
     def __init__(self) -> None:
         logging.getLogger("services").setLevel(logging.INFO)
         install_redaction(get_settings().secret_values())
+        settings = get_settings()
         for model in managed_models(self):
             model.start()
+            model.start_refreshing(settings.model_refresh_s)
 
     def __is_ready__(self) -> bool:
         return all(model.ready for model in managed_models(self))
@@ -55,7 +57,5 @@ def platform_service(**service_kwargs: Any) -> Callable[[C], Any]:
 def batch_api(*, max_batch_size: int, max_latency_ms: int, **api_kwargs: Any) -> Callable[..., Any]:
     """``bentoml.api(batchable=True, ...)`` unless batching is switched off by configuration."""
     if get_settings().batching:
-        return bentoml.api(
-            batchable=True, max_batch_size=max_batch_size, max_latency_ms=max_latency_ms, **api_kwargs
-        )
+        return bentoml.api(batchable=True, max_batch_size=max_batch_size, max_latency_ms=max_latency_ms, **api_kwargs)
     return bentoml.api(**api_kwargs)

@@ -41,6 +41,10 @@ class PlatformSettings(BaseSettings):
     text_summarizer_model: str = "text-summarizer:latest"
     creative_model: str = "creative-diffusion:latest"
 
+    model_refresh_s: float = Field(
+        0.0, ge=0.0, description="Seconds between checks for a moved alias (hot swap of a new version); 0 = off."
+    )
+
     # --- security ----------------------------------------------------------
     api_keys: SecretStr = Field(
         SecretStr(""), description="Comma-separated API keys; empty disables auth (local development)."

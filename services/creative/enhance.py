@@ -2,7 +2,8 @@
 
 * Denoise: a self-guided filter (He et al., "Guided Image Filtering") per channel, which smooths
   flat areas and keeps edges; ``strength`` sets the radius and the edge threshold.
-* White balance: grey-world gains in linear light, limited to [0.5, 2].
+* White balance: gains in linear light that make the bright near-neutral pixels grey (grey-world
+  when an image has none), limited to [0.5, 2].
 * Auto-contrast: stretch the luminance between its 0.5th and 99.5th percentiles with one gain and
   offset for all channels, so hues are kept.
 * Sharpen: unsharp mask.
@@ -56,13 +57,25 @@ def guided_denoise(rgb: np.ndarray, strength: float) -> np.ndarray:
 
 
 def white_balance(rgb: np.ndarray, strength: float) -> np.ndarray:
-    """Grey-world: scale channels so their linear means are equal (brightness kept)."""
+    """Make the bright near-neutral pixels neutral (white patch); grey-world when there are none.
+
+    Product photos are mostly shot on white or grey backgrounds, which grey-world would tint
+    whenever the product itself is strongly coloured; the brightest unclipped, low-saturation
+    pixels are a better reference for the illuminant.
+    """
     if strength <= 0:
         return rgb
-    linear = srgb_to_linear(rgb)
-    means = linear.reshape(-1, 3).mean(0)
+    linear = srgb_to_linear(rgb).reshape(-1, 3)
+    reference = linear
+    hi, lo = rgb.reshape(-1, 3).max(1), rgb.reshape(-1, 3).min(1)
+    luma = linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    neutral = (hi < 0.995) & ((hi - lo) < 0.3 * np.maximum(hi, 1e-6)) & (luma > 0.05)
+    if neutral.mean() >= 0.01:
+        brightest = luma >= np.percentile(luma[neutral], 50)
+        reference = linear[neutral & brightest]
+    means = reference.mean(0)
     gains = np.clip(means.mean() / np.maximum(means, 1e-6), 0.5, 2.0) ** strength
-    return linear_to_srgb(linear * gains)
+    return linear_to_srgb(linear * gains).reshape(rgb.shape)
 
 
 def auto_contrast(rgb: np.ndarray, strength: float, clip_percent: float = 0.5) -> np.ndarray:

@@ -19,10 +19,18 @@ from .model import Recommender
 MODEL_NAME = "recommend-lightfm"
 LIGHTFM_STATE = "lightfm_state.npz"
 _LIGHTFM_ARRAYS = (
-    "item_embeddings", "item_embedding_gradients", "item_embedding_momentum",
-    "item_biases", "item_bias_gradients", "item_bias_momentum",
-    "user_embeddings", "user_embedding_gradients", "user_embedding_momentum",
-    "user_biases", "user_bias_gradients", "user_bias_momentum",
+    "item_embeddings",
+    "item_embedding_gradients",
+    "item_embedding_momentum",
+    "item_biases",
+    "item_bias_gradients",
+    "item_bias_momentum",
+    "user_embeddings",
+    "user_embedding_gradients",
+    "user_embedding_momentum",
+    "user_biases",
+    "user_bias_gradients",
+    "user_bias_momentum",
 )
 
 
@@ -32,14 +40,24 @@ def save_lightfm(model: LightFM, folder: Path) -> None:
     np.savez_compressed(
         folder / LIGHTFM_STATE,
         **arrays,
-        hyper=np.array([params["no_components"], params["learning_rate"], params["item_alpha"], params["user_alpha"]], dtype=np.float64),
+        hyper=np.array(
+            [params["no_components"], params["learning_rate"], params["item_alpha"], params["user_alpha"]],
+            dtype=np.float64,
+        ),
     )
 
 
 def load_lightfm(folder: Path, seed: int = 42) -> LightFM:
     with np.load(folder / LIGHTFM_STATE, allow_pickle=False) as state:
         comps, lr, item_alpha, user_alpha = state["hyper"].tolist()
-        model = LightFM(loss="warp", no_components=int(comps), learning_rate=lr, item_alpha=item_alpha, user_alpha=user_alpha, random_state=seed)
+        model = LightFM(
+            loss="warp",
+            no_components=int(comps),
+            learning_rate=lr,
+            item_alpha=item_alpha,
+            user_alpha=user_alpha,
+            random_state=seed,
+        )
         for name in _LIGHTFM_ARRAYS:
             setattr(model, name, state[name].copy())
     return model

@@ -16,7 +16,9 @@ def popularity_scores(train: sp.csr_matrix, n_users: int) -> np.ndarray:
     return np.broadcast_to(counts, (n_users, counts.size))
 
 
-def lightfm_scores(model: object, user_features: sp.csr_matrix | None, item_features: sp.csr_matrix | None) -> np.ndarray:
+def lightfm_scores(
+    model: object, user_features: sp.csr_matrix | None, item_features: sp.csr_matrix | None
+) -> np.ndarray:
     """Dense score matrix from LightFM representations (same ranking as ``model.predict``)."""
     u_bias, u_emb = model.get_user_representations(user_features)  # type: ignore[attr-defined]
     i_bias, i_emb = model.get_item_representations(item_features)  # type: ignore[attr-defined]

@@ -23,8 +23,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 STOP_WORDS = frozenset(
-    "a an and the of in on with for to set box pack size small large mini big assorted design designs "
-    "colour colours col piece pcs s x".split()
+    ["a", "an", "and", "the", "of", "in", "on", "with", "for", "to", "set", "box", "pack", "size", "small", "large", "mini", "big", "assorted", "design", "designs", "colour", "colours", "col", "piece", "pcs", "s", "x"]
 )
 TOKEN = re.compile(r"[a-z]{3,}")
 
@@ -93,9 +92,7 @@ class FeatureSpace:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_id_index", {v: i for i, v in enumerate(self.ids)})
-        object.__setattr__(
-            self, "_attr_index", {v: len(self.ids) + i for i, v in enumerate(self.attributes)}
-        )
+        object.__setattr__(self, "_attr_index", {v: len(self.ids) + i for i, v in enumerate(self.attributes)})
 
     @property
     def size(self) -> int:

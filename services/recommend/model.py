@@ -61,11 +61,17 @@ class Recommender:
         scores = vecs @ self.item_vecs.T + self.item_bias[None, :]
         idx, vals = top_k(scores, k, exclude)
         return [
-            [Recommended(self.item_ids[i], self.titles[i], float(s)) for i, s in zip(row_i, row_s, strict=True) if i >= 0]
+            [
+                Recommended(self.item_ids[i], self.titles[i], float(s))
+                for i, s in zip(row_i, row_s, strict=True)
+                if i >= 0
+            ]
             for row_i, row_s in zip(idx, vals, strict=True)
         ]
 
-    def recommend(self, user_ids: Sequence[str], ks: Sequence[int], exclude_purchased: Sequence[bool]) -> list[list[Recommended]]:
+    def recommend(
+        self, user_ids: Sequence[str], ks: Sequence[int], exclude_purchased: Sequence[bool]
+    ) -> list[list[Recommended]]:
         rows = np.fromiter((self.user_index[u] for u in user_ids), dtype=np.int64, count=len(user_ids))
         exclude = [self.purchased[r] if ex else None for r, ex in zip(rows, exclude_purchased, strict=True)]
         ranked = self._rank(self.user_vecs[rows], max(ks, default=0), exclude)
@@ -82,8 +88,10 @@ class Recommender:
     def recommend_for_profiles(
         self, profiles: Sequence[tuple[str | None, Sequence[str]]], ks: Sequence[int]
     ) -> list[list[Recommended]]:
-        vecs = np.stack([self.profile_vector(c, recent) for c, recent in profiles]) if profiles else np.zeros(
-            (0, self.item_vecs.shape[1]), dtype=np.float32
+        vecs = (
+            np.stack([self.profile_vector(c, recent) for c, recent in profiles])
+            if profiles
+            else np.zeros((0, self.item_vecs.shape[1]), dtype=np.float32)
         )
         exclude = [np.array([self.item_index[i] for i in recent], dtype=np.int64) for _, recent in profiles]
         ranked = self._rank(vecs, max(ks, default=0), exclude)
@@ -99,7 +107,9 @@ class Recommender:
         ]
 
     # -------------------------------------------------------------- cold items
-    def item_vector_from_features(self, title: str, price: float, embedding: np.ndarray | None) -> tuple[np.ndarray, float]:
+    def item_vector_from_features(
+        self, title: str, price: float, embedding: np.ndarray | None
+    ) -> tuple[np.ndarray, float]:
         """Vector and bias of an item never seen in training, from its attributes alone."""
         cols = self._attr_space.row(None, self.attributes.describe(title, price, embedding))
         if not cols:

@@ -9,11 +9,14 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 
 def metrics_table(metrics: dict[str, Any], k: int = 10) -> str:
-    rows = [f"| split | model | precision@{k} | recall@{k} | F1@{k} | NDCG@{k} | AUC |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        f"| split | model | precision@{k} | recall@{k} | F1@{k} | NDCG@{k} | AUC |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for split, models in metrics.items():
         for name, m in models.items():
             if f"precision@{k}" not in m:

@@ -17,7 +17,9 @@ MAX_REQUESTS = 256
 
 def _as_response(key: str, items: list[Recommended], version: str) -> Recommendations:
     return Recommendations(
-        key=key, items=[ScoredItem(item_id=r.item_id, title=r.title, score=r.score) for r in items], model_version=version
+        key=key,
+        items=[ScoredItem(item_id=r.item_id, title=r.title, score=r.score) for r in items],
+        model_version=version,
     )
 
 

@@ -24,10 +24,7 @@ def top_k(
     k = max(0, min(k, n_cols))
     if k == 0:
         return np.zeros((n_rows, 0), dtype=np.int64), np.zeros((n_rows, 0), dtype=np.float32)
-    if k < n_cols:
-        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    else:
-        part = np.tile(np.arange(n_cols), (n_rows, 1))
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < n_cols else np.tile(np.arange(n_cols), (n_rows, 1))
     part_scores = np.take_along_axis(scores, part, axis=1)
     order = np.argsort(-part_scores, axis=1, kind="stable")
     idx = np.take_along_axis(part, order, axis=1)

@@ -112,7 +112,12 @@ def prepare(clean: pd.DataFrame, cfg: TrainConfig, embed_fn: EmbedFn | None) -> 
         embeddings = embed_fn(items["title"].str.lower().tolist())
     clusters = min(cfg.clusters, max(2, len(items) // 20))
     attributes = learn_item_attributes(
-        items["title"].tolist(), items["price"].tolist(), embeddings, min_df=cfg.min_df, clusters=clusters, seed=cfg.seed
+        items["title"].tolist(),
+        items["price"].tolist(),
+        embeddings,
+        min_df=cfg.min_df,
+        clusters=clusters,
+        seed=cfg.seed,
     )
     attr_rows = [
         attributes.describe(t, p, None if embeddings is None else embeddings[i])
@@ -125,7 +130,9 @@ def prepare(clean: pd.DataFrame, cfg: TrainConfig, embed_fn: EmbedFn | None) -> 
     user_features = user_space.matrix(
         [user_space.row(u, [f"country:{c}"]) for u, c in zip(users["user_id"], users["country"], strict=True)]
     )
-    return Prepared(items, users, attributes, embeddings, item_space, user_space, item_features, user_features, attr_rows)
+    return Prepared(
+        items, users, attributes, embeddings, item_space, user_space, item_features, user_features, attr_rows
+    )
 
 
 # ---------------------------------------------------------------------- splits
@@ -146,8 +153,10 @@ def random_split(mat: sp.csr_matrix, fraction: float, seed: int) -> tuple[sp.csr
     coo = mat.tocoo()
     rng = np.random.default_rng(seed)
     is_test = rng.random(coo.nnz) < fraction
+
     def part(mask: np.ndarray) -> sp.csr_matrix:
         return sp.csr_matrix((coo.data[mask], (coo.row[mask], coo.col[mask])), shape=mat.shape)
+
     return part(~is_test), part(is_test)
 
 
@@ -174,10 +183,14 @@ def fit(
     model = make_model(params, cfg.seed)
     epochs = int(params["epochs"])
     if on_epoch is None:
-        model.fit(train, user_features=user_features, item_features=item_features, epochs=epochs, num_threads=cfg.num_threads)
+        model.fit(
+            train, user_features=user_features, item_features=item_features, epochs=epochs, num_threads=cfg.num_threads
+        )
         return model
     for epoch in range(1, epochs + 1):
-        model.fit_partial(train, user_features=user_features, item_features=item_features, epochs=1, num_threads=cfg.num_threads)
+        model.fit_partial(
+            train, user_features=user_features, item_features=item_features, epochs=1, num_threads=cfg.num_threads
+        )
         on_epoch(epoch, model)
     return model
 
@@ -188,7 +201,10 @@ def cross_validated_search(
     """Random search (scikit-learn's ParameterSampler) scored by k-fold CV on the training interactions."""
     coo = train.tocoo()
     folds = list(KFold(cfg.cv_folds, shuffle=True, random_state=cfg.seed).split(np.arange(coo.nnz)))
-    candidates = [DEFAULT_PARAMS, *ParameterSampler(SEARCH_SPACE, n_iter=max(cfg.search_trials - 1, 0), random_state=cfg.seed)]
+    candidates = [
+        DEFAULT_PARAMS,
+        *ParameterSampler(SEARCH_SPACE, n_iter=max(cfg.search_trials - 1, 0), random_state=cfg.seed),
+    ]
     trials = []
     bar = tqdm(total=len(candidates) * len(folds), desc="search (trial × fold)", unit="fit")
     for params in candidates:
@@ -200,7 +216,9 @@ def cross_validated_search(
             s = lightfm_scores(model, prep.user_features, prep.item_features)
             scores.append(ranking_metrics(s, fold_train, fold_val, cfg.k)[f"precision@{cfg.k}"])
             bar.update()
-        trials.append({"params": _plain(params), "cv_precision": float(np.mean(scores)), "cv_std": float(np.std(scores))})
+        trials.append(
+            {"params": _plain(params), "cv_precision": float(np.mean(scores)), "cv_std": float(np.std(scores))}
+        )
         bar.set_postfix(best=f"{max(t['cv_precision'] for t in trials):.4f}")
     bar.close()
     best = max(trials, key=lambda t: t["cv_precision"])
@@ -233,7 +251,9 @@ def compare_models(
     return results, history
 
 
-def cold_start_items(all_mat: sp.csr_matrix, prep: Prepared, params: dict[str, Any], cfg: TrainConfig) -> dict[str, dict[str, float]]:
+def cold_start_items(
+    all_mat: sp.csr_matrix, prep: Prepared, params: dict[str, Any], cfg: TrainConfig
+) -> dict[str, dict[str, float]]:
     """Hold items out of training entirely; rank them for each user from their attributes alone."""
     rng = np.random.default_rng(cfg.seed)
     n_items = all_mat.shape[1]
@@ -245,16 +265,16 @@ def cold_start_items(all_mat: sp.csr_matrix, prep: Prepared, params: dict[str, A
     test = sp.csr_matrix((coo.data[in_cold], (coo.row[in_cold], coo.col[in_cold])), shape=all_mat.shape)
     item_features = prep.item_features_for(~cold)
     model = fit(train, params, cfg, prep.user_features, item_features)
-    hybrid = ranking_metrics(lightfm_scores(model, prep.user_features, item_features), None, test, cfg.k, items=cold_idx)
+    hybrid = ranking_metrics(
+        lightfm_scores(model, prep.user_features, item_features), None, test, cfg.k, items=cold_idx
+    )
     random_scores = np.random.default_rng(cfg.seed + 1).random((all_mat.shape[0], n_items)).astype(np.float32)
     baseline = ranking_metrics(random_scores, None, test, cfg.k, items=cold_idx)
     return {"hybrid_features_only": hybrid, "random": baseline, "cold_items": {"count": float(cold.sum())}}
 
 
 # ---------------------------------------------------------------------- export
-def build_recommender(
-    model: LightFM, mat: sp.csr_matrix, prep: Prepared, metadata: dict[str, Any]
-) -> Recommender:
+def build_recommender(model: LightFM, mat: sp.csr_matrix, prep: Prepared, metadata: dict[str, Any]) -> Recommender:
     """Precompute serving vectors from a fitted hybrid model."""
     i_bias, i_emb = model.get_item_representations(prep.item_features)
     _, u_emb = model.get_user_representations(prep.user_features)
@@ -316,7 +336,11 @@ def train_pipeline(clean: pd.DataFrame, cfg: TrainConfig, embed_fn: EmbedFn | No
             "users": len(prep.users),
             "items": len(prep.items),
             "interactions": int(all_mat.nnz),
-            "time_split": {"train_pairs": int(time_train.nnz), "test_pairs": int(time_test.nnz), "test_days": cfg.test_days},
+            "time_split": {
+                "train_pairs": int(time_train.nnz),
+                "test_pairs": int(time_test.nnz),
+                "test_days": cfg.test_days,
+            },
             "item_attribute_features": len(prep.attributes.feature_names),
         },
         "train_seconds": round(time.perf_counter() - t0, 1),

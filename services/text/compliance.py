@@ -295,9 +295,7 @@ def check_text(
         own = _brand_spans(text, attrs)
         brand_violations, brand_matches = find_brand_mismatches(text, attrs, own, language)
         # Words inside brand names ("Red Tape", "Mother Earth") and inside PII are not product claims.
-        skip = (
-            own + [(m.start, m.end) for m in brand_matches] + [v.span for v in violations if v.kind == "pii"]
-        )
+        skip = own + [(m.start, m.end) for m in brand_matches] + [v.span for v in violations if v.kind == "pii"]
         violations += brand_violations
         violations += find_colour_mismatches(text, attrs, skip, language)
         violations += find_material_mismatches(text, attrs, skip, language)

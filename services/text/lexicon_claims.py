@@ -33,7 +33,8 @@ _SUPERLATIVE_WORDS = (
 )
 _ABSOLUTE_WORDS = (
     "unbeatable|unbeaten|unrivall?ed|unmatched|unparall?eled|unsurpassed|peerless|second to none|"
-    "world[- ]class|world[- ]leading|industry[- ]leading|market[- ]leading|risk[- ]free|miracle"
+    "world[- ]class|world[- ]leading|industry[- ]leading|market[- ]leading|risk[- ]free|zero[- ]risk|miracle|ultimate|"
+    "(?:top|first|number[- ]one) choice"
 )
 
 ENGLISH_CLAIMS: tuple[ClaimPattern, ...] = (
@@ -69,7 +70,7 @@ CHINESE_CLAIMS: tuple[ClaimPattern, ...] = (
     _zh(r"最(?![近后终初早晚少多])[\u4e00-\u9fff]级?", "superlative term with 最 (PRC Advertising Law art. 9)"),
     _zh(r"第一(?!次|天|眼|步|时间|件|周|年|印象|感觉|个月)", "ranking term 第一 (PRC Advertising Law art. 9)"),
     _zh(r"(?:国家|世界|全球|宇宙|殿堂|顶)级", "'national/world/top grade' term (PRC Advertising Law art. 9)"),
-    _zh(r"唯一|独一无二|首选|首家|首个|首款|全网首发|全球首发", "uniqueness or first-ever term (PRC Advertising Law art. 9)"),
+    _zh(r"唯一|独一无二|首选|首家|首个|首款|首发", "uniqueness or first-ever term (PRC Advertising Law art. 9)"),
     _zh(
         r"极品|极致|王牌|销量冠军|冠军|领导品牌|遥遥领先|史无前例|前无古人|无敌|万能|驰名商标",
         "absolute term (PRC Advertising Law art. 9)",

@@ -1,7 +1,8 @@
 """PII in review and marketing text: the core patterns plus Chinese phone numbers written next to CJK text.
 
-The core phone pattern needs a non-word character before the number, and CJK characters count as
-word characters, so "电话13812345678" would pass it; the extra patterns here catch that case.
+The core phone and URL patterns need a non-word character before the match, and CJK characters
+count as word characters, so "电话13812345678" or "请看www.example.com" would pass them; the extra
+patterns here catch those cases.
 ``scrub`` is what every review goes through before it is stored, trained on or summarised.
 """
 
@@ -14,8 +15,9 @@ from services.core.privacy import PII_PATTERNS, scrub_pii
 
 CJK_PHONE = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![0-9])")
 CJK_LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")
-_EXTRA: dict[str, re.Pattern[str]] = {"phone_cn": CJK_PHONE, "landline_cn": CJK_LANDLINE}
-_LABELS = {"cn_address": "address", "phone_cn": "phone", "landline_cn": "phone"}
+URL_NEXT_TO_CJK = re.compile(r"(?:https?://|www\.)[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+", re.IGNORECASE)
+_EXTRA: dict[str, re.Pattern[str]] = {"phone_cn": CJK_PHONE, "landline_cn": CJK_LANDLINE, "url_cjk": URL_NEXT_TO_CJK}
+_LABELS = {"cn_address": "address", "phone_cn": "phone", "landline_cn": "phone", "url_cjk": "url"}
 
 
 @dataclass(frozen=True)

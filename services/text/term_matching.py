@@ -31,12 +31,8 @@ class TermMatcher:
         exact = set(case_sensitive)
         folded = sorted({t.lower() for t in terms if t not in exact}, key=len, reverse=True)
         exact_variants = sorted(exact | {t.upper() for t in exact}, key=len, reverse=True)
-        self._folded = (
-            re.compile("|".join(_boundary_pattern(t) for t in folded), re.IGNORECASE) if folded else None
-        )
-        self._exact = (
-            re.compile("|".join(_boundary_pattern(t) for t in exact_variants)) if exact_variants else None
-        )
+        self._folded = re.compile("|".join(_boundary_pattern(t) for t in folded), re.IGNORECASE) if folded else None
+        self._exact = re.compile("|".join(_boundary_pattern(t) for t in exact_variants)) if exact_variants else None
         self._exact_lookup = {t.upper(): t for t in exact} | {t: t for t in exact}
 
     def find(self, text: str, skip: list[tuple[int, int]] | None = None) -> list[TermMatch]:

@@ -56,8 +56,11 @@ def test_publish_then_pull_into_an_empty_store(store: ArtifactStore) -> None:
     published = store.publish(str(model.tag), alias="production")
     keys = {o["Key"] for o in store.client.list_objects_v2(Bucket=store.bucket)["Contents"]}
     version = model.tag.version
-    assert {f"models/toy-model/{version}.bentomodel", f"models/toy-model/{version}.manifest.json",
-            "models/toy-model/aliases/production"} <= keys
+    assert {
+        f"models/toy-model/{version}.bentomodel",
+        f"models/toy-model/{version}.manifest.json",
+        "models/toy-model/aliases/production",
+    } <= keys
     assert published.uri.endswith(f"{version}.bentomodel") and len(published.sha256) == 64
     bentoml.models.delete(str(model.tag))
     pulled = store.pull("toy-model:production")
@@ -89,7 +92,7 @@ def test_truncated_archive_is_refused(store: ArtifactStore) -> None:
         store.pull(str(model.tag), force=True)
     # a truncated archive whose manifest was written for the truncated bytes is still refused
     _put(store, "toy-trunc2", "v1", data[: len(data) // 2])
-    with pytest.raises(ArtifactIntegrityError, match="not a readable model archive|no model.yaml"):
+    with pytest.raises(ArtifactIntegrityError, match=r"not a readable model archive|no model\.yaml"):
         store.pull("toy-trunc2:v1")
 
 
@@ -103,7 +106,7 @@ def test_wrong_format_is_refused(store: ArtifactStore) -> None:
         info.size = 3
         tar.addfile(info, io.BytesIO(b"abc"))
     _put(store, "toy-format", "v2", buf.getvalue())
-    with pytest.raises(ArtifactIntegrityError, match="no model.yaml"):
+    with pytest.raises(ArtifactIntegrityError, match=r"no model\.yaml"):
         store.pull("toy-format:v2")
 
 

@@ -52,8 +52,13 @@ def test_non_positive_quantity_removed() -> None:
 
 
 def test_non_product_codes_removed() -> None:
-    rows = [row(), row(StockCode="POST", Description="POSTAGE"), row(StockCode="M", Description="Manual"),
-            row(StockCode="gift_0001_20", Description="voucher"), row(StockCode="TEST001", Description="test")]
+    rows = [
+        row(),
+        row(StockCode="POST", Description="POSTAGE"),
+        row(StockCode="M", Description="Manual"),
+        row(StockCode="gift_0001_20", Description="voucher"),
+        row(StockCode="TEST001", Description="test"),
+    ]
     _, report = run(rows)
     assert report.removed["non_product_code"] == 4
 

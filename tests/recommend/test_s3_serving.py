@@ -20,7 +20,9 @@ TARGET = "services.recommend.service:RecommendService"
 
 
 @pytest.fixture
-def published(recommend_model: bentoml.Model, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> tuple[str, ArtifactStore]:
+def published(
+    recommend_model: bentoml.Model, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, ArtifactStore]:
     for key, value in TEST_CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     bucket = f"prod-{uuid.uuid4().hex[:8]}"
@@ -83,9 +85,12 @@ def test_missing_alias_and_s3_down_keep_readyz_false(published, s3_server, base_
             time.sleep(0.3)
         assert "alias recommend-lightfm:staging is not set" in srv.log_text()
         assert not srv.is_ready()
-    env = {**_fresh_env(base_env, tmp_path, s3_server, bucket, "recommend-lightfm:production"),
-           "ADSERVE_S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}", "ADSERVE_S3_MAX_ATTEMPTS": "3",
-           "ADSERVE_S3_CONNECT_TIMEOUT_S": "0.5"}
+    env = {
+        **_fresh_env(base_env, tmp_path, s3_server, bucket, "recommend-lightfm:production"),
+        "ADSERVE_S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}",
+        "ADSERVE_S3_MAX_ATTEMPTS": "3",
+        "ADSERVE_S3_CONNECT_TIMEOUT_S": "0.5",
+    }
     with BentoServer(TARGET, env, wait="live") as srv:
         deadline = time.monotonic() + 60
         while "failed to load" not in srv.log_text() and time.monotonic() < deadline:

@@ -23,7 +23,9 @@ def server(recommend_model: bentoml.Model, base_env: dict[str, str]) -> Iterator
         yield srv
 
 
-def test_recommend_returns_k_known_products_without_purchased(server: BentoServer, catalog: dict[str, list[str]]) -> None:
+def test_recommend_returns_k_known_products_without_purchased(
+    server: BentoServer, catalog: dict[str, list[str]]
+) -> None:
     from services.recommend.artifacts import load_recommender
     from services.recommend.runtime import RECOMMENDER  # noqa: F401  (schema import side effects)
 
@@ -91,7 +93,9 @@ def test_bad_input_is_a_clear_4xx(server: BentoServer, path: str, body: object, 
 def test_malformed_json_and_oversized_body(server: BentoServer) -> None:
     resp = server.client.post("/recommend", content=b"{not json", headers={"Content-Type": "application/json"})
     assert resp.status_code == 400
-    resp = server.client.post("/recommend", content=b"x" * (17 * 1024 * 1024), headers={"Content-Type": "application/json"})
+    resp = server.client.post(
+        "/recommend", content=b"x" * (17 * 1024 * 1024), headers={"Content-Type": "application/json"}
+    )
     assert resp.status_code == 413 and "limit" in resp.json()["error"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -45,7 +46,9 @@ class BentoServer:
         self.ready_timeout = ready_timeout
         self.wait_mode = wait
         self.proc: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.NamedTemporaryFile(prefix="bentoml-serve-", suffix=".log", delete=False)
+        self._log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (kept open for the server lifetime)
+            prefix="bentoml-serve-", suffix=".log", delete=False
+        )
         self.log_path = Path(self._log.name)
         self.client = httpx.Client(base_url=self.url, timeout=60.0)
 
@@ -93,10 +96,8 @@ class BentoServer:
             os.killpg(self.proc.pid, sig)
             self.proc.wait(timeout)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.proc.wait(10)
 
     def kill(self) -> None:
@@ -126,9 +127,7 @@ class BentoServer:
         return self.client.get("/metrics").text
 
 
-_BUCKET = re.compile(
-    r'^bentoml_service_adaptive_batch_size_bucket\{(?P<labels>[^}]*)\}\s+(?P<value>[0-9.e+]+)$', re.M
-)
+_BUCKET = re.compile(r"^bentoml_service_adaptive_batch_size_bucket\{(?P<labels>[^}]*)\}\s+(?P<value>[0-9.e+]+)$", re.M)
 
 
 def batch_size_buckets(metrics_text: str, method: str) -> dict[float, float]:

@@ -27,7 +27,9 @@ class S3Server:
         self.port = port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log", delete=False)
+        self._log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (kept open for the server lifetime)
+            prefix="moto-", suffix=".log", delete=False
+        )
 
     def start(self) -> S3Server:
         env = {**os.environ, **TEST_CREDENTIALS}

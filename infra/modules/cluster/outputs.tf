@@ -24,3 +24,8 @@ output "capacity_provider_names" {
   description = "Capacity providers associated with the cluster (available once this output is known, so services can depend on it)."
   value       = distinct(flatten([for cp in values(module.ecs_cluster.cluster_capacity_providers) : cp.capacity_providers]))
 }
+
+output "execute_command_log_group_arn" {
+  description = "Log group receiving ECS Exec session logs."
+  value       = module.ecs_cluster.cloudwatch_log_group_arn
+}

@@ -390,6 +390,38 @@ data "aws_iam_policy_document" "task" {
       resources = ["*"]
     }
   }
+
+  # ECS Exec sessions are encrypted with the cluster's KMS key and logged to
+  # the cluster log group.
+  dynamic "statement" {
+    for_each = var.enable_execute_command && var.execute_command_kms_key_arn != null ? [1] : []
+
+    content {
+      sid       = "EcsExecSessionKey"
+      actions   = ["kms:Decrypt"]
+      resources = [var.execute_command_kms_key_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.enable_execute_command && var.execute_command_log_group_arn != null ? [1] : []
+
+    content {
+      sid       = "EcsExecSessionLogs"
+      actions   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+      resources = ["${var.execute_command_log_group_arn}:*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.enable_execute_command && var.execute_command_log_group_arn != null ? [1] : []
+
+    content {
+      sid       = "EcsExecFindLogGroup"
+      actions   = ["logs:DescribeLogGroups"]
+      resources = ["*"]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "task" {

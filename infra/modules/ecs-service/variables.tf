@@ -345,6 +345,18 @@ variable "enable_execute_command" {
   default     = false
 }
 
+variable "execute_command_kms_key_arn" {
+  description = "KMS key of the cluster's ECS Exec configuration (task role may decrypt session data with it)."
+  type        = string
+  default     = null
+}
+
+variable "execute_command_log_group_arn" {
+  description = "Log group receiving ECS Exec session logs."
+  type        = string
+  default     = null
+}
+
 variable "tags" {
   description = "Tags applied to all resources of the service."
   type        = map(string)

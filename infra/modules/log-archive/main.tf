@@ -45,9 +45,9 @@ module "bucket" {
 
   lifecycle_rule = [
     {
+      # No filter: applies to every object in the bucket.
       id      = "expire-access-logs"
       enabled = true
-      filter  = {}
 
       transition = [
         {

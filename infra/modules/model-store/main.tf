@@ -147,9 +147,9 @@ module "bucket" {
       }
     },
     {
+      # No filter: applies to every object in the bucket.
       id                                     = "abort-incomplete-multipart-uploads"
       enabled                                = true
-      filter                                 = {}
       abort_incomplete_multipart_upload_days = 7
     },
   ]

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up a fresh machine for this project: system fonts, the project venv (.venv) with pinned
+# dependencies, idempotent (re-runs only what changed). Used by scripts/start.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+export LIGHTFM_NO_CFLAGS=1   # no -march=native in the LightFM build: the wheel runs on any x86-64
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Fonts for banner text in English and Chinese (Debian package; skipped when present or not root).
+if ! fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "installing CJK fonts (fonts-wqy-zenhei)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null
+  else
+    echo "warning: no CJK font found; Chinese banner text needs fonts-wqy-zenhei" >&2
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  step "creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+
+stamp=.venv/.adserve-installed
+want=$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  step "installing pinned dependencies into .venv (first run: about 3 minutes)"
+  .venv/bin/python -m pip install --progress-bar off -c requirements.lock -e '.[dev]'
+  echo "$want" > "$stamp"
+else
+  step ".venv up to date"
+fi
