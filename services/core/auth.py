@@ -4,6 +4,8 @@
   on every path not in the open list when keys are configured; routes added later are covered
   because the check is an allow-list of open paths, not a list of protected ones.
 * Request bodies over ``max_request_bytes`` get 413, whether announced by Content-Length or not.
+* Error responses are shaped the same way everywhere: a JSON object ``{"error": ...}`` (BentoML
+  wraps raised client errors in a one-element list), and 503s carry ``Retry-After``.
 Keys are never logged.
 """
 
@@ -53,6 +55,49 @@ async def _send_json(send: Send, status: int, body: dict[str, Any], extra: list[
     await send({"type": "http.response.body", "body": payload})
 
 
+RETRY_AFTER_S = b"1"
+
+
+def _shape_errors(send: Send) -> Send:
+    """Wrap ``send``: unwrap ``[{"error": ...}]`` bodies of 4xx responses, add Retry-After to 503."""
+    pending: Message | None = None
+    chunks: list[bytes] = []
+
+    async def shaped(message: Message) -> None:
+        nonlocal pending
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+            headers = list(message.get("headers") or [])
+            if status in (429, 503) and not any(k.lower() == b"retry-after" for k, _ in headers):
+                headers.append((b"retry-after", RETRY_AFTER_S))
+                message = {**message, "headers": headers}
+            if 400 <= status < 500:
+                pending = message  # hold the start until the body is complete
+                return
+            await send(message)
+            return
+        if pending is not None and message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            if body.startswith(b"[{") and body.endswith(b"}]"):
+                try:
+                    decoded = json.loads(body)
+                    if len(decoded) == 1 and isinstance(decoded[0], dict) and "error" in decoded[0]:
+                        body = json.dumps(decoded[0]).encode()
+                except ValueError:
+                    pass
+            headers = [(k, v) for k, v in pending.get("headers", []) if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**pending, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await send(message)
+
+    return shaped
+
+
 class PlatformMiddleware:
     """Auth and body-size limit; added to every service by ``services.core.service_kit``."""
 
@@ -66,6 +111,7 @@ class PlatformMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        send = _shape_errors(send)
         path = scope.get("path", "")
         headers = dict(scope.get("headers") or [])
         if self.keys and not is_open_path(path) and not key_matches(_presented_key(headers), self.keys):

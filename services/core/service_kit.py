@@ -13,6 +13,7 @@ import bentoml
 
 from .auth import PlatformMiddleware
 from .managed_model import ManagedModel
+from .overload import install as install_overload_answers
 from .redaction import install_redaction
 from .settings import get_settings
 
@@ -47,6 +48,7 @@ def platform_service(**service_kwargs: Any) -> Callable[[C], Any]:
     """``bentoml.service`` plus the platform middleware."""
 
     def decorate(cls: C) -> Any:
+        install_overload_answers()
         svc = bentoml.service(**service_kwargs)(cls)
         svc.add_asgi_middleware(PlatformMiddleware)
         return svc

@@ -151,9 +151,7 @@ def lay_scrim(canvas: Image.Image, box: Box, text_region: Box) -> RGB:
     return text
 
 
-def draw_button(
-    canvas: Image.Image, box: Box, label: FittedText, colours: BrandColours, text_colour: RGB
-) -> DrawnText:
+def draw_button(canvas: Image.Image, box: Box, label: FittedText, colours: BrandColours, text_colour: RGB) -> DrawnText:
     """A rounded button that stands out from the background (3:1), its label at 4.5:1 on it."""
     tone = region_tone(canvas, box)
     options = [c for c in (colours.accent, colours.secondary) if c]

@@ -46,9 +46,7 @@ class Arrangement:
         ]
 
     def ink(self, draw: ImageDraw.ImageDraw, block: Block) -> Box:
-        return union(
-            [draw.textbbox(xy, line, font=block.fitted.font) for xy, line in self.line_origins(block)]
-        )
+        return union([draw.textbbox(xy, line, font=block.fitted.font) for xy, line in self.line_origins(block)])
 
 
 def union(boxes: list[Box]) -> Box:

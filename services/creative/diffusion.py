@@ -170,7 +170,7 @@ def load_pipelines(path: str, settings: CreativeSettings) -> tuple[Any, Any, str
     if settings.torch_threads:
         torch.set_num_threads(settings.torch_threads)
     dtype = torch.float16 if device == "cuda" and settings.fp16 else torch.float32
-    text2img = AutoPipelineForText2Image.from_pretrained(path, torch_dtype=dtype)
+    text2img = AutoPipelineForText2Image.from_pretrained(path, dtype=dtype)
     text2img = text2img.to(device)
     if device == "cuda" and settings.attention_slicing:
         text2img.enable_attention_slicing()
@@ -207,6 +207,4 @@ def load_engine(model: bentoml.Model, settings: CreativeSettings | None = None) 
         defaults.steps,
         defaults.guidance_scale,
     )
-    return DiffusionEngine(
-        text2img, img2img, device, dtype, defaults, str(model.tag), settings.max_images_per_call
-    )
+    return DiffusionEngine(text2img, img2img, device, dtype, defaults, str(model.tag), settings.max_images_per_call)

@@ -133,7 +133,5 @@ def resolve_fonts() -> FontSet:
     for regular, bold, name in [*candidates, LATIN_FALLBACK]:
         if Path(regular).is_file() and Path(bold).is_file():
             log.warning("no CJK font found (%s); Chinese text will be refused", INSTALL_HINT)
-            return FontSet(
-                FontFace(regular, face_index(regular, name)), FontFace(bold, face_index(bold, name)), False
-            )
+            return FontSet(FontFace(regular, face_index(regular, name)), FontFace(bold, face_index(bold, name)), False)
     raise FontUnavailableError(f"no usable font file found: {INSTALL_HINT}")

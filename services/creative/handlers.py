@@ -121,9 +121,7 @@ def render_banners(
             if make_background is None:
                 raise ValueError("a generated background needs the diffusion model")
             generated = make_background(fmt.width, fmt.height, seed)
-        results.append(
-            compose_banner(fmt, content, fonts, background=request.background, generated=generated)
-        )
+        results.append(compose_banner(fmt, content, fonts, background=request.background, generated=generated))
     return results
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image
 
@@ -20,11 +21,21 @@ def read_upload(path: Path | bytes) -> Image.Image:
     """Decode an uploaded JPEG/PNG/WebP file; every failure is a ``ValueError`` with a message."""
     limit = get_creative_settings().max_input_pixels
     if isinstance(path, bytes):
-        return decode_image(path, max_pixels=limit).convert("RGB")
+        return safe_decode(path, limit)
     if not isinstance(path, Path) or not path.is_file():
         raise ValueError("expected an image file upload")
     with path.open("rb") as stream:
-        return decode_image(stream, max_bytes=MAX_IMAGE_BYTES, max_pixels=limit).convert("RGB")
+        return safe_decode(stream, limit)
+
+
+def safe_decode(source: BinaryIO | bytes, max_pixels: int) -> Image.Image:
+    """The platform decoder, with any decoder exception (broken headers) turned into ``ValueError``."""
+    try:
+        return decode_image(source, max_bytes=MAX_IMAGE_BYTES, max_pixels=max_pixels).convert("RGB")
+    except ValueError:
+        raise
+    except Exception as exc:  # PIL raises OSError, SyntaxError, struct.error ... on broken headers
+        raise ValueError(f"corrupt or truncated image ({type(exc).__name__})") from None
 
 
 def encode(image: Image.Image, fmt: str = "png", quality: int = 92) -> bytes:

@@ -14,12 +14,12 @@ from typing import Annotated, Literal
 from PIL import Image
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from services.core.images import decode_image
+from services.core.images import MAX_IMAGE_BYTES
 
 from .settings import get_creative_settings
 
 OutputFormat = Literal["png", "jpeg"]
-_B64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
+_DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.I)
 
 
 # ----------------------------------------------------------------------------- reusable checks
@@ -67,14 +67,20 @@ def check_guidance(value: float | None) -> float | None:
 
 def decode_base64_image(value: str) -> Image.Image:
     """A JPEG/PNG/WebP image from base64 text (a ``data:image/...;base64,`` prefix is allowed)."""
-    text = value.split(",", 1)[1] if value.startswith("data:") else value
-    if not _B64.match(text):
-        raise ValueError("image is not valid base64")
+    from .image_io import safe_decode
+
+    text = _DATA_URL.sub("", value.strip(), count=1)
+    if not text:
+        raise ValueError("empty image: expected base64 of a JPEG, PNG or WebP file")
+    if len(text) > (MAX_IMAGE_BYTES // 3 + 1) * 4 + 4:
+        raise ValueError(f"image larger than {MAX_IMAGE_BYTES} bytes")
+    text = text.replace("-", "+").replace("_", "/")
+    text += "=" * (-len(text) % 4)
     try:
-        data = base64.b64decode(text, validate=False)
+        data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         raise ValueError("image is not valid base64") from None
-    return decode_image(data, max_pixels=get_creative_settings().max_input_pixels)
+    return safe_decode(data, get_creative_settings().max_input_pixels)
 
 
 def check_base64_image(value: str) -> str:
@@ -196,9 +202,7 @@ class BannerRequest(BaseModel):
     background: Literal["flat", "gradient", "generated"] = "gradient"
     background_prompt: Prompt | None = Field(None, description="Prompt of a generated background.")
     seed: Seed = None
-    formats: list[BannerFormatName | CustomSize] = Field(
-        default_factory=lambda: ["square"], min_length=1, max_length=8
-    )
+    formats: list[BannerFormatName | CustomSize] = Field(default_factory=lambda: ["square"], min_length=1, max_length=8)
     output_format: OutputFormat = "png"
 
     @field_validator("headline", "subheadline", "cta")

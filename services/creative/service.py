@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import bentoml
+from annotated_types import MaxLen, MinLen
 from bentoml.exceptions import InvalidArgument, ServiceUnavailable
 from PIL import Image
 from pydantic import Field
@@ -46,6 +47,7 @@ from .style_transfer import style_transfer as transfer_style
 
 _settings = get_creative_settings()
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+MAX_PROMPTS_PER_CALL = 16  # prompt items in one HTTP request
 
 
 def image_response(image: Image.Image, fmt: str, headers: dict[str, str] | None = None) -> Response:
@@ -75,7 +77,9 @@ class CreativeService(PlatformService):
         max_latency_ms=_settings.batch_wait_ms,
         route="/generate_image",
     )
-    def generate_image(self, requests: list[GenerateRequest]) -> list[GenerateResponse]:
+    def generate_image(
+        self, requests: Annotated[list[GenerateRequest], MinLen(1), MaxLen(MAX_PROMPTS_PER_CALL)]
+    ) -> list[GenerateResponse]:
         """Text to image; requests with the same size, steps and guidance share one pipeline call."""
         return handlers.generate_images(self.diffusion.get(), requests)
 

@@ -68,9 +68,7 @@ def detail_energy(image: Image.Image, radius: float = 2.0) -> float:
     return float((np.asarray(grey, dtype=np.float32) - base).std() / 255.0)
 
 
-def transfer_texture(
-    result: np.ndarray, content: Image.Image, style: Image.Image, amount: float
-) -> np.ndarray:
+def transfer_texture(result: np.ndarray, content: Image.Image, style: Image.Image, amount: float) -> np.ndarray:
     """Rescale the detail layer of ``result`` toward the style's detail energy by ``amount``."""
     c_energy = detail_energy(thumbnail(content))
     s_energy = detail_energy(thumbnail(style))

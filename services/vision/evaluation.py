@@ -164,11 +164,7 @@ def _similar_examples(
     k: int = 8,
 ) -> None:
     assert runtime.index is not None
-    picks = [
-        int(query_idx[test.labels[query_idx] == c][0])
-        for c in range(len(class_names))
-        for _ in range(per_class)
-    ]
+    picks = [int(query_idx[test.labels[query_idx] == c][0]) for c in range(len(class_names)) for _ in range(per_class)]
     hits = runtime.similar(to_pil(test.images[picks]), k)
     neighbours, titles = [], []
     for found in hits:

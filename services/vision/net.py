@@ -20,9 +20,7 @@ class CNNConfig(BaseModel):
     channels: tuple[int, ...] = Field((32, 64, 128), min_length=1)
     double: bool = False
     head_pool: int = Field(3, ge=1, description="Spatial size the last block is pooled to (1 = global).")
-    hidden: int | None = Field(
-        256, ge=2, description="Width of the embedding layer; None uses the pooled map."
-    )
+    hidden: int | None = Field(256, ge=2, description="Width of the embedding layer; None uses the pooled map.")
     dropout: float = Field(0.2, ge=0.0, lt=1.0)
     image_size: int = Field(28, ge=8)
     in_channels: int = 1

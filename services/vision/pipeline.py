@@ -50,13 +50,9 @@ def train_default_model(
     """Train the CNN, build its catalog index from the test split, and save a new model version."""
     cnn_cfg = cnn_cfg or CNNConfig(labels=list(FASHION_CLASSES))
     train, test = load_split(data_dir, "train"), load_split(data_dir, "test")
-    log.info(
-        "training %s on %d images (%d parameters)", name, len(train), count_parameters(FashionCNN(cnn_cfg))
-    )
+    log.info("training %s on %d images (%d parameters)", name, len(train), count_parameters(FashionCNN(cnn_cfg)))
     result = train_cnn(train, cnn_cfg, train_cfg, progress=progress)
-    runtime = VisionRuntime(
-        CNNBackend(result.model, torch.device("cpu"), torch.float32), tag=f"{name}:training"
-    )
+    runtime = VisionRuntime(CNNBackend(result.model, torch.device("cpu"), torch.float32), tag=f"{name}:training")
     probs, _ = run_in_batches(runtime, test.images, desc="test accuracy")
     accuracy = float((probs.argmax(1) == test.labels).mean())
     catalog_idx, _ = catalog_split(len(test))

@@ -89,9 +89,7 @@ def plot_throughput(rows: Sequence[dict[str, Any]], path: Path, title: str) -> P
     fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
     for kind in dict.fromkeys(r["input"] for r in rows):
         points = [r for r in rows if r["input"] == kind]
-        ax.plot(
-            [p["batch_size"] for p in points], [p["images_per_s"] for p in points], marker="o", label=kind
-        )
+        ax.plot([p["batch_size"] for p in points], [p["images_per_s"] for p in points], marker="o", label=kind)
     ax.set_xscale("log", base=2)
     ax.set_xlabel("batch size")
     ax.set_ylabel("images / s")

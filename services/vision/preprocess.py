@@ -2,8 +2,8 @@
 
 * The default CNN expects Fashion-MNIST-like input: 28x28 grayscale, the product centred on a dark
   background, filling the frame on its longest side. Any photo is brought there the way the data
-  set itself was made: grayscale, invert when the background is light, trim to the product, resize
-  the longest side, pad to a square, then normalise with the training mean and std.
+  set itself was made: grayscale, invert when the background is light, stretch the contrast, trim to
+  the product, resize the longest side, pad to a square, then normalise with the training mean and std.
 * A Hugging Face model uses its own image processor (resize, RGB, rescale, normalisation).
 """
 
@@ -47,6 +47,7 @@ def fashion_mnist_array(img: Image.Image, size: int = 28) -> np.ndarray:
         return np.asarray(gray, dtype=np.uint8).copy()  # already in the training distribution
     if border_mean(gray) >= LIGHT_BACKGROUND:
         gray = ImageOps.invert(gray)
+    gray = ImageOps.autocontrast(gray)  # the data set spans 0 (background) to 255 in every image
     arr = np.asarray(gray, dtype=np.uint8)
     peak = int(arr.max())
     if peak > 0:

@@ -165,9 +165,7 @@ class VisionRuntime:
             return np.zeros((0, len(self.labels)), np.float32), np.zeros((0, 0), np.float32)
         return np.concatenate(probs), np.concatenate(feats)
 
-    def classify_batch(
-        self, images: Sequence[Image.Image], top_k: int | Sequence[int] = 1
-    ) -> list[list[Prediction]]:
+    def classify_batch(self, images: Sequence[Image.Image], top_k: int | Sequence[int] = 1) -> list[list[Prediction]]:
         """Top-k labels per image, best first; ``top_k`` is one value or one per image."""
         ks = [top_k] * len(images) if isinstance(top_k, int) else list(top_k)
         if len(ks) != len(images):
@@ -191,9 +189,7 @@ class VisionRuntime:
         probs, feats = self.run(images)
         matches = self.index.search(feats, k)
         return [
-            SimilarHits(
-                Prediction(self.labels[int(row.argmax())], int(row.argmax()), float(row.max())), found
-            )
+            SimilarHits(Prediction(self.labels[int(row.argmax())], int(row.argmax()), float(row.max())), found)
             for row, found in zip(probs, matches, strict=True)
         ]
 

@@ -38,9 +38,7 @@ class VisionService(PlatformService):
 
     runtime: ManagedModel[VisionRuntime] = ManagedModel("vision_model", load_runtime)
 
-    @batch_api(
-        max_batch_size=_settings.max_batch_size, max_latency_ms=_settings.max_latency_ms, route="/classify"
-    )
+    @batch_api(max_batch_size=_settings.max_batch_size, max_latency_ms=_settings.max_latency_ms, route="/classify")
     def classify(self, images: ClassifyBatch) -> list[ClassifyResult]:
         """Top-k product categories for each image."""
         runtime = self.runtime.get()
@@ -53,21 +51,15 @@ class VisionService(PlatformService):
             for preds in found
         ]
 
-    @batch_api(
-        max_batch_size=_settings.max_batch_size, max_latency_ms=_settings.max_latency_ms, route="/embed"
-    )
+    @batch_api(max_batch_size=_settings.max_batch_size, max_latency_ms=_settings.max_latency_ms, route="/embed")
     def embed(self, images: EmbedBatch) -> list[EmbedResult]:
         """L2-normalised image embedding for each image."""
         runtime = self.runtime.get()
         vectors = runtime.embed_batch([item.image.image for item in images])
-        return [
-            EmbedResult(embedding=row.tolist(), dim=int(row.shape[0]), model=runtime.tag) for row in vectors
-        ]
+        return [EmbedResult(embedding=row.tolist(), dim=int(row.shape[0]), model=runtime.tag) for row in vectors]
 
     @bentoml.api(route="/similar_products")
-    def similar_products(
-        self, image: UploadedImage, k: Annotated[int, Field(ge=1, le=MAX_K)] = 10
-    ) -> SimilarResponse:
+    def similar_products(self, image: UploadedImage, k: Annotated[int, Field(ge=1, le=MAX_K)] = 10) -> SimilarResponse:
         """The k catalog products that look most like the image."""
         runtime = self.runtime.get()
         if runtime.index is None:
@@ -75,8 +67,7 @@ class VisionService(PlatformService):
         hits = runtime.similar([image.image], k)[0]
         return SimilarResponse(
             products=[
-                SimilarProduct(product_id=m.product_id, score=m.score, category=m.category)
-                for m in hits.matches
+                SimilarProduct(product_id=m.product_id, score=m.score, category=m.category) for m in hits.matches
             ],
             predicted_label=hits.top_label.label,
             model=runtime.tag,

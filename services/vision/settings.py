@@ -33,9 +33,7 @@ class VisionSettings(BaseSettings):
     micro_batch: int = Field(64, ge=1, description="Images per forward pass inside one model call.")
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto = CUDA when available.")
     fp16: bool = Field(True, description="Half precision on CUDA (never on CPU).")
-    torch_threads: int | None = Field(
-        None, ge=1, description="torch intra-op threads on CPU; None = default."
-    )
+    torch_threads: int | None = Field(None, ge=1, description="torch intra-op threads on CPU; None = default.")
 
 
 @lru_cache(maxsize=1)

@@ -94,9 +94,7 @@ def augment(images: np.ndarray, rng: np.random.Generator, pad: int, flip: bool) 
 
 
 @torch.inference_mode()
-def predict_arrays(
-    model: FashionCNN, images: np.ndarray, batch_size: int = 512
-) -> tuple[np.ndarray, np.ndarray]:
+def predict_arrays(model: FashionCNN, images: np.ndarray, batch_size: int = 512) -> tuple[np.ndarray, np.ndarray]:
     """(logits, features) as float32 numpy arrays for uint8 images (n, 28, 28)."""
     model.eval()
     cfg = model.config

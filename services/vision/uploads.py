@@ -89,9 +89,7 @@ class UploadedImage:
         raise ValueError("expected a base64 string of a JPEG, PNG or WebP file")
 
     @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
             cls._validate,
             json_schema_input_schema=core_schema.str_schema(),

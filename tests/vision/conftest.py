@@ -34,9 +34,7 @@ def fashion_test(shared_data: Path) -> FashionSplit:
 def tiny_cnn_model(shared_data: Path) -> bentoml.Model:
     from services.vision.pipeline import train_default_model
 
-    model, _ = train_default_model(
-        shared_data, TINY_TRAIN, TINY_CNN, name=CNN_NAME, catalog_limit=500, progress=False
-    )
+    model, _ = train_default_model(shared_data, TINY_TRAIN, TINY_CNN, name=CNN_NAME, catalog_limit=500, progress=False)
     return model
 
 

@@ -24,9 +24,7 @@ def as_photo(img: Image.Image, size: tuple[int, int] = (480, 640)) -> Image.Imag
     """A 28x28 dark-background product as a colour photo: light background, tinted, other size."""
     gray = ImageOps.invert(img.convert("L"))
     side = min(size)
-    product = ImageOps.colorize(
-        gray.resize((side, side), Image.Resampling.BICUBIC), (20, 40, 120), (245, 245, 240)
-    )
+    product = ImageOps.colorize(gray.resize((side, side), Image.Resampling.BICUBIC), (20, 40, 120), (245, 245, 240))
     canvas = Image.new("RGB", size, (245, 245, 240))
     canvas.paste(product, ((size[0] - side) // 2, (size[1] - side) // 2))
     return canvas

@@ -1,0 +1,154 @@
+"""Request and response models of the text service (also imported by services that call it).
+
+Everything a caller can get wrong is checked here, per request, while the request is parsed: a
+bad item is a 400 for its own request and never reaches (or fails) a batch shared with others.
+The models are stable: ``DescriptionRequest`` / ``DescriptionResult`` are what the campaign
+service sends to and gets from ``/generate_description``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from .attributes import Language, ProductAttributes, Tone
+from .compliance import Violation
+from .settings import HARD_MAX_NEW_TOKENS, HARD_MAX_REVIEW_CHARS, HARD_MAX_REVIEWS, get_text_settings
+
+__all__ = [
+    "CheckRequest",
+    "ComplianceReport",
+    "DescriptionRequest",
+    "DescriptionResult",
+    "Language",
+    "ProductAttributes",
+    "ProductReviews",
+    "Review",
+    "ReviewSummary",
+    "SentenceRef",
+    "StreamEvent",
+    "Tone",
+    "Violation",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# ------------------------------------------------------------------ description generation
+class DescriptionRequest(_Strict):
+    """One product to describe, with its own sampling options."""
+
+    attributes: ProductAttributes
+    language: Language = "en"
+    tone: Tone = "neutral"
+    max_length: int = Field(400, ge=40, le=2000, description="Most characters in the description.")
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Same seed, same output.")
+    max_new_tokens: int = Field(32, ge=1, le=HARD_MAX_NEW_TOKENS, description="Title tokens to sample at most.")
+    temperature: float = Field(0.8, gt=0.0, le=3.0)
+    top_p: float = Field(0.95, gt=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _within_configured_caps(self) -> DescriptionRequest:
+        caps = get_text_settings()
+        if self.max_new_tokens > caps.max_new_tokens:
+            raise ValueError(f"max_new_tokens must be at most {caps.max_new_tokens}")
+        if not caps.min_temperature <= self.temperature <= caps.max_temperature:
+            raise ValueError(f"temperature must be between {caps.min_temperature} and {caps.max_temperature}")
+        if self.top_p < caps.min_top_p:
+            raise ValueError(f"top_p must be at least {caps.min_top_p}")
+        return self
+
+
+TitleSource = Literal["model", "template"]
+
+
+class DescriptionResult(BaseModel):
+    title: str
+    description: str
+    violations: list[Violation] = Field(description="Empty when the guard found nothing.")
+    language: Language
+    tone: Tone = "neutral"
+    title_source: TitleSource = Field("model", description="'template' when the model cannot write this language.")
+    attempts: int = Field(1, description="Candidates sampled before this one was kept.")
+    seed: int | None = Field(None, description="The seed used; send it back to reproduce this output.")
+    model: str | None = None
+
+
+class StreamEvent(BaseModel):
+    """One line of the /stream_description response (newline-delimited JSON)."""
+
+    event: Literal["token", "retry", "result"]
+    attempt: int
+    text: str | None = None
+    violations: list[Violation] | None = None
+    result: DescriptionResult | None = None
+
+
+# ------------------------------------------------------------------ review summarization
+def _review_text_cap(text: str) -> str:
+    cap = get_text_settings().max_review_chars
+    if len(text) > cap:
+        raise ValueError(f"a review may have at most {cap} characters (got {len(text)})")
+    return text
+
+
+class Review(_Strict):
+    text: Annotated[str, Field(min_length=1, max_length=HARD_MAX_REVIEW_CHARS), AfterValidator(_review_text_cap)]
+    rating: int | None = Field(None, ge=1, le=5)
+
+
+class ProductReviews(_Strict):
+    """The reviews of one product."""
+
+    product_id: str | None = Field(None, max_length=64)
+    reviews: list[Review] = Field(min_length=1, max_length=HARD_MAX_REVIEWS)
+    method: Literal["extractive", "abstractive"] = "extractive"
+    max_sentences: int = Field(3, ge=1, le=10, description="Sentences in an extractive summary.")
+    max_pros_cons: int = Field(3, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _within_limits(self) -> ProductReviews:
+        caps = get_text_settings()
+        if len(self.reviews) > caps.max_reviews_per_product:
+            raise ValueError(f"at most {caps.max_reviews_per_product} reviews per product (got {len(self.reviews)})")
+        total = sum(len(r.text) for r in self.reviews)
+        if total > caps.max_total_chars:
+            raise ValueError(f"at most {caps.max_total_chars} characters of reviews per product (got {total})")
+        return self
+
+
+class SentenceRef(BaseModel):
+    """A review sentence, with where it came from so that a UI can link back."""
+
+    review_index: int
+    sentence_index: int
+    text: str
+    score: float
+
+
+class ReviewSummary(BaseModel):
+    product_id: str | None
+    method: Literal["extractive", "abstractive"]
+    summary: str
+    sentences: list[SentenceRef] = Field(description="Representative sentences, most central first.")
+    pros: list[SentenceRef]
+    cons: list[SentenceRef]
+    n_reviews: int
+    average_rating: float | None
+    pii_removed: int = Field(description="PII spans scrubbed from the reviews before summarizing.")
+    model: str | None = None
+
+
+# ------------------------------------------------------------------ compliance
+class CheckRequest(_Strict):
+    text: str = Field(min_length=1)
+    attributes: ProductAttributes | None = None
+    language: Language = "en"
+
+
+class ComplianceReport(BaseModel):
+    ok: bool
+    violations: list[Violation]
