@@ -99,7 +99,9 @@ for svc in "${services[@]}"; do
     fail "no built bento for $svc ($TAG_DIR/$svc.tag missing); run scripts/build_bentos.sh $svc"
   fi
   version=${bento_tag##*:}
-  [ -n "$version" ] && [ "$version" != "$bento_tag" ] || fail "bad bento tag '$bento_tag' for $svc"
+  if [ -z "$version" ] || [ "$version" = "$bento_tag" ]; then
+    fail "bad bento tag '$bento_tag' for $svc"
+  fi
   repo=$(repo_url "$svc")
   image="$repo:$version"
   repo_name=${repo#*/}
@@ -114,7 +116,7 @@ for svc in "${services[@]}"; do
   fi
   run "$BENTOML" containerize "$bento_tag" --image-tag "$image" --platform linux/amd64
   run docker push "$image"
-  echo "pushed $image"
+  if [ "$DRY_RUN" = 1 ]; then echo "(dry run) nothing built or pushed"; else echo "pushed $image"; fi
 done
 
 step "done: ${services[*]}"

@@ -35,7 +35,7 @@ def _data_dir() -> Path:
 
 @app.command()
 def train(
-    epochs: int = typer.Option(12, help="Training epochs (one-cycle schedule over all of them)."),
+    epochs: int = typer.Option(10, help="Training epochs (one-cycle schedule over all of them)."),
     threads: int = typer.Option(2, help="torch threads."),
     name: str = typer.Option("vision-classifier", help="BentoML model name."),
     train_limit: int | None = typer.Option(None, help="Train on this many images only (quick runs)."),
@@ -97,7 +97,7 @@ def prepare() -> None:
         return
     except (LookupError, bentoml.exceptions.NotFound):
         typer.echo(f"vision: {ref} missing, training the default model (about 5-8 minutes on 2 cores)")
-    train(epochs=12, threads=2, name="vision-classifier", train_limit=None, evaluate_after=True)
+    train(epochs=10, threads=2, name="vision-classifier", train_limit=None, evaluate_after=True)
 
 
 @app.command()

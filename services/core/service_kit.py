@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 import bentoml
 
-from .auth import PlatformMiddleware
 from .managed_model import ManagedModel
+from .middleware import PlatformMiddleware
 from .overload import install as install_overload_answers
 from .redaction import install_redaction
 from .settings import get_settings

@@ -13,13 +13,15 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import bentoml
 from PIL import Image
 
 from .grouping import Call, CallParams, Job, plan_calls
 from .settings import CreativeSettings, get_creative_settings
+
+if TYPE_CHECKING:  # bentoml is not needed to run pipelines (the GPU check runs without it)
+    import bentoml
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image, ImageFilter
+from scipy.ndimage import uniform_filter
 from pydantic import BaseModel, Field
 
 from .colour import linear_to_srgb, srgb_to_linear
@@ -30,13 +31,9 @@ class EnhanceOptions(BaseModel):
 
 
 def box_mean(values: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of a 2-D array over (2r+1)^2 windows with edge padding, via a summed-area table."""
-    padded = np.pad(values, radius, mode="edge").astype(np.float64)
-    table = np.zeros((padded.shape[0] + 1, padded.shape[1] + 1))
-    table[1:, 1:] = padded.cumsum(0).cumsum(1)
-    k = 2 * radius + 1
-    window = table[k:, k:] - table[:-k, k:] - table[k:, :-k] + table[:-k, :-k]
-    return (window / float(k * k)).astype(np.float32)
+    """Mean over (2r+1)^2 windows per channel, edges padded with the nearest pixel."""
+    size = (2 * radius + 1, 2 * radius + 1) + (1,) * (values.ndim - 2)
+    return uniform_filter(values, size=size, mode="nearest")
 
 
 def guided_denoise(rgb: np.ndarray, strength: float) -> np.ndarray:
@@ -45,15 +42,11 @@ def guided_denoise(rgb: np.ndarray, strength: float) -> np.ndarray:
         return rgb
     radius = max(1, round(1 + 3 * strength))
     eps = (0.02 + 0.06 * strength) ** 2
-    out = np.empty_like(rgb)
-    for ch in range(rgb.shape[-1]):
-        channel = rgb[..., ch]
-        mean = box_mean(channel, radius)
-        var = np.maximum(box_mean(channel * channel, radius) - mean * mean, 0.0)
-        a = var / (var + eps)
-        b = mean - a * mean
-        out[..., ch] = box_mean(a, radius) * channel + box_mean(b, radius)
-    return out
+    mean = box_mean(rgb, radius)
+    var = np.maximum(box_mean(rgb * rgb, radius) - mean * mean, 0.0)
+    a = var / (var + eps)
+    b = mean - a * mean
+    return box_mean(a, radius) * rgb + box_mean(b, radius)
 
 
 def white_balance(rgb: np.ndarray, strength: float) -> np.ndarray:

@@ -64,7 +64,9 @@ def upload(path: Path, what: str) -> Image.Image:
 @platform_service(
     name="creative",
     traffic={"timeout": _settings.timeout_s, "max_concurrency": _settings.max_concurrency},
-    resources={"gpu": _settings.gpus} if _settings.gpus else {"cpu": "1"},
+    resources={"gpu": int(_settings.gpus) if _settings.gpus.is_integer() else _settings.gpus}
+    if _settings.gpus
+    else {"cpu": "1"},
     workers=1,
 )
 class CreativeService(PlatformService):

@@ -14,11 +14,12 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import bentoml
+from typing import TYPE_CHECKING, Any
 
 from .tiny_tokenizer import MAX_LENGTH, save_clip_tokenizer, train_bpe
+
+if TYPE_CHECKING:
+    import bentoml
 
 log = logging.getLogger(__name__)
 MODEL_NAME = "creative-diffusion"
@@ -131,6 +132,8 @@ def create_tiny_model(
     lineage: dict[str, Any] | None = None,
 ) -> bentoml.Model:
     """Build the tiny pipeline into a new version of the BentoML model ``name``."""
+    import bentoml
+
     config = config or TinyConfig()
     metadata: dict[str, Any] = {
         "pipeline": "StableDiffusionPipeline",

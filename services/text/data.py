@@ -57,10 +57,12 @@ def split_brand(title: str) -> tuple[str | None, str]:
     return None, title
 
 
-def load_title_pairs(data_dir: Path, *, drop_brand_fraction: float = 0.25, seed: int = 0) -> list[TitlePair]:
+def load_title_pairs(
+    data_dir: Path, *, drop_brand_fraction: float = 0.25, seed: int = 0, limit: int | None = None
+) -> list[TitlePair]:
     """Attribute → title pairs. A share of pairs has the brand removed from both sides, so that a
-    request without a brand gets a title without one."""
-    frame = pd.read_csv(data_dir / STYLES_FILE, keep_default_na=False, dtype=str)
+    request without a brand gets a title without one. ``limit`` reads only the first rows."""
+    frame = pd.read_csv(data_dir / STYLES_FILE, keep_default_na=False, dtype=str, nrows=limit)
     rng = random.Random(seed)
     pairs: list[TitlePair] = []
     for row in frame.itertuples(index=False):
@@ -90,9 +92,9 @@ class ReviewRecord:
     rating: int | None
 
 
-def load_reviews(data_dir: Path) -> tuple[list[ReviewRecord], int]:
-    """All reviews with a body, PII scrubbed from title and body; also how many PII spans were removed."""
-    frame = pd.read_csv(data_dir / REVIEWS_FILE, index_col=0)
+def load_reviews(data_dir: Path, limit: int | None = None) -> tuple[list[ReviewRecord], int]:
+    """Reviews with a body, PII scrubbed from title and body; also how many PII spans were removed."""
+    frame = pd.read_csv(data_dir / REVIEWS_FILE, index_col=0, nrows=limit)
     records: list[ReviewRecord] = []
     removed = 0
     for row in frame.itertuples(index=False):

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 class TrainConfig(BaseModel):
     """Hyper-parameters of one training run (recorded in the model's metadata)."""
 
-    epochs: int = Field(12, ge=1)
+    epochs: int = Field(10, ge=1)
     batch_size: int = Field(128, ge=8)
     max_lr: float = Field(4e-3, gt=0)
     weight_decay: float = Field(1e-4, ge=0)

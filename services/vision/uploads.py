@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,9 @@ from pydantic_core import core_schema
 from services.core.images import decode_image
 
 from .settings import get_vision_settings
+
+# The pixel cap below is enforced as an error; PIL's own warning for large images would only add noise.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 _DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.I)
 

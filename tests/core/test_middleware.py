@@ -9,7 +9,8 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from services.core.auth import PlatformMiddleware, is_open_path, key_matches
+from services.core.auth import is_open_path, key_matches
+from services.core.middleware import PlatformMiddleware
 from services.core.redaction import SecretRedactingFilter
 
 

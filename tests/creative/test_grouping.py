@@ -28,7 +28,13 @@ def test_different_parameters_run_as_separate_calls_in_first_seen_order() -> Non
 def test_groups_are_split_at_max_rows_and_images_get_consecutive_seeds() -> None:
     calls = plan_calls([job("a", seed=10, n=3), job("b", seed=2**32 - 1, n=2)], max_rows=2)
     assert [len(c.rows) for c in calls] == [2, 2, 1]
-    assert [r.seed for r in expand([job("a", seed=10, n=3), job("b", seed=2**32 - 1, n=2)])] == [10, 11, 12, 2**32 - 1, 0]
+    assert [r.seed for r in expand([job("a", seed=10, n=3), job("b", seed=2**32 - 1, n=2)])] == [
+        10,
+        11,
+        12,
+        2**32 - 1,
+        0,
+    ]
 
 
 def test_negative_prompts_are_per_row_with_blank_for_missing() -> None:

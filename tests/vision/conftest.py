@@ -1,6 +1,6 @@
 """Tiny vision models built in seconds from the real Fashion-MNIST data, and image-bytes helpers.
 
-* ``vision-classifier``: the default CNN architecture, shrunk, trained one epoch on 3,000 images,
+* ``vision-classifier``: the default CNN architecture, shrunk, trained two epochs on 4,500 images,
   with a 500-product catalog.
 * ``vision-vit-tiny``: a randomly initialised ViT built from a config, saved like pretrained weights
   would be (``save_pretrained``), with a 200-product catalog.
@@ -20,7 +20,7 @@ from services.vision.net import CNNConfig
 from services.vision.training import TrainConfig
 
 TINY_CNN = CNNConfig(channels=(8, 16), hidden=32, head_pool=2, labels=list(FASHION_CLASSES))
-TINY_TRAIN = TrainConfig(epochs=1, batch_size=64, max_lr=5e-3, train_limit=3000, val_size=300, threads=1)
+TINY_TRAIN = TrainConfig(epochs=2, batch_size=64, max_lr=5e-3, train_limit=5000, val_size=500, threads=1)
 CNN_NAME = "vision-classifier"
 VIT_NAME = "vision-vit-tiny"
 

@@ -1,0 +1,261 @@
+"""Catalog scale for recommend: top-10 by exact numpy scoring against an HNSW index (faiss-cpu), at
+10k, 100k and 1M synthetic items, with recall@10 of the index against the exact answer.
+
+Synthetic items follow the served model: item vectors and biases are drawn from a Gaussian with the
+mean and full covariance of the trained model's (vector, bias) pairs, and queries are the model's
+real user vectors, so the geometry (anisotropy, norms, bias spread) is the model's own. Without a
+local model a low-rank Gaussian with a decaying spectrum stands in.
+
+Scores are ``user · item + bias`` (maximum inner product). The HNSW index turns that into a
+nearest-neighbour search with the usual reduction: items get an extra coordinate
+``sqrt(max_norm² − norm²)``, queries a zero, so the L2 neighbours are the inner-product winners.
+Latency is per single query on one thread unless told otherwise (one request, one core).
+
+    python -m scripts.bench.catalog --sizes 10000,100000,1000000 --out catalog.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .machine import load_avg
+from .schemas import CatalogPoint, CatalogResult
+from .stats import latency_summary
+
+log = logging.getLogger(__name__)
+K = 10
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Mean and covariance of (vector, bias) rows, and the query vectors."""
+
+    mean: np.ndarray
+    cov: np.ndarray
+    users: np.ndarray
+    source: str
+
+    @property
+    def dim(self) -> int:
+        return int(self.mean.shape[0] - 1)
+
+
+def model_geometry() -> Geometry | None:
+    """The served recommender's item (vector, bias) distribution and user vectors, if present locally."""
+    from .payloads.context import resolve_model_folder
+
+    folder = resolve_model_folder("recommend_model")
+    if folder is None or not (folder / "recommender.npz").exists():
+        return None
+    with np.load(folder / "recommender.npz", allow_pickle=False) as arrays:
+        items = np.hstack([arrays["item_vecs"], arrays["item_bias"][:, None]]).astype(np.float64)
+        users = arrays["user_vecs"].astype(np.float32)
+    source = f"Gaussian fitted to the {len(items):,} item vectors of {folder.name}; queries: its {len(users):,} users"
+    return Geometry(items.mean(0), np.cov(items, rowvar=False), users, source)
+
+
+def synthetic_geometry(dim: int = 32, seed: int = 0) -> Geometry:
+    rng = np.random.default_rng(seed)
+    basis, _ = np.linalg.qr(rng.normal(size=(dim + 1, dim + 1)))
+    spectrum = 0.5 * (0.8 ** np.arange(dim + 1))
+    cov = (basis * spectrum) @ basis.T
+    users = rng.multivariate_normal(np.zeros(dim + 1), cov, size=2000)[:, :dim].astype(np.float32)
+    return Geometry(np.zeros(dim + 1), cov, users, "low-rank Gaussian (no local recommend model)")
+
+
+def make_catalog(geo: Geometry, n: int, n_queries: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Items (n, d+1) with the bias as last column, queries (q, d+1) with a trailing 1."""
+    rng = np.random.default_rng(seed)
+    chol = np.linalg.cholesky(geo.cov + 1e-9 * np.eye(len(geo.mean)))
+    items = np.empty((n, len(geo.mean)), dtype=np.float32)
+    for start in range(0, n, 200_000):  # in chunks: a float64 draw of 1M rows at once is needlessly large
+        size = min(200_000, n - start)
+        items[start : start + size] = geo.mean + rng.standard_normal((size, len(geo.mean))) @ chol.T
+    users = geo.users[rng.integers(0, len(geo.users), size=n_queries)]
+    queries = np.hstack([users, np.ones((n_queries, 1), dtype=np.float32)]).astype(np.float32)
+    return np.ascontiguousarray(items), queries
+
+
+def exact_top_k(items: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """What the service does: all scores, then argpartition + sort of the winners."""
+    from services.recommend.topk import top_k
+
+    idx, _ = top_k(queries @ items.T, K)
+    return idx
+
+
+def mips_to_l2(items: np.ndarray) -> np.ndarray:
+    norms = np.einsum("ij,ij->i", items, items)
+    extra = np.sqrt(np.maximum(norms.max() - norms, 0.0)).astype(np.float32)
+    return np.ascontiguousarray(np.hstack([items, extra[:, None]]))
+
+
+def recall(found: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.mean([len(set(f[f >= 0]) & set(t)) / K for f, t in zip(found, truth, strict=True)]))
+
+
+def _timed_each(fn: object, queries: np.ndarray) -> tuple[list[float], np.ndarray]:
+    times, rows = [], []
+    for i in range(len(queries)):
+        t0 = time.perf_counter()
+        rows.append(fn(queries[i : i + 1]))  # type: ignore[operator]
+        times.append(time.perf_counter() - t0)
+    return times, np.vstack(rows)
+
+
+def bench_size(
+    geo: Geometry,
+    n: int,
+    *,
+    n_queries: int,
+    ef_search: list[int],
+    m: int,
+    ef_construction: int,
+    seed: int,
+    cache_dir: Path | None,
+) -> list[CatalogPoint]:
+    import faiss
+
+    items, queries = make_catalog(geo, n, n_queries, seed)
+    dim = items.shape[1] - 1
+    times, truth = _timed_each(lambda q: exact_top_k(items, q), queries)
+    t0 = time.perf_counter()
+    batch = 64
+    for start in range(0, len(queries), batch):
+        exact_top_k(items, queries[start : start + batch])
+    exact_batch = 1000 * (time.perf_counter() - t0) / len(queries)
+    points = [
+        CatalogPoint(
+            items=n,
+            dim=dim,
+            method="exact",
+            recall_at_10=1.0,
+            latency_ms=latency_summary(times),
+            queries=n_queries,
+            batch_ms_per_query=round(exact_batch, 4),
+        )
+    ]
+    log.info("catalog %d: exact p50 %.2f ms", n, points[0].latency_ms.p50 or 0)
+
+    cache = cache_dir / f"hnsw-{n}-{dim}-{m}-{ef_construction}-{seed}.faiss" if cache_dir else None
+    t0 = time.perf_counter()
+    if cache is not None and cache.exists():
+        index = faiss.read_index(str(cache))
+        build_note = "cached"
+    else:
+        index = faiss.IndexHNSWFlat(dim + 2, m)
+        index.hnsw.efConstruction = ef_construction
+        data = mips_to_l2(items)
+        for start in range(0, n, 100_000):
+            index.add(data[start : start + 100_000])
+            if n > 100_000:
+                log.info("catalog %d: HNSW %d/%d items added", n, min(n, start + 100_000), n)
+        del data
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            faiss.write_index(index, str(cache))
+        build_note = "built"
+    build_s = time.perf_counter() - t0
+    log.info("catalog %d: HNSW %s in %.1fs", n, build_note, build_s)
+    padded = np.hstack([queries, np.zeros((len(queries), 1), dtype=np.float32)])
+    for ef in ef_search:
+        index.hnsw.efSearch = ef
+        index.search(padded[:8], K)  # warm-up
+        times, found = _timed_each(lambda q: index.search(q, K)[1], padded)
+        t0 = time.perf_counter()
+        for start in range(0, len(padded), batch):
+            index.search(padded[start : start + batch], K)
+        batch_ms = 1000 * (time.perf_counter() - t0) / len(padded)
+        point = CatalogPoint(
+            items=n,
+            dim=dim,
+            method="hnsw",
+            params={"M": m, "efConstruction": ef_construction, "efSearch": ef, "index": build_note},
+            build_s=round(build_s, 2),
+            recall_at_10=round(recall(found, truth), 4),
+            latency_ms=latency_summary(times),
+            queries=n_queries,
+            batch_ms_per_query=round(batch_ms, 4),
+        )
+        points.append(point)
+        log.info(
+            "catalog %d: HNSW efSearch=%d recall@10 %.4f p50 %.3f ms",
+            n,
+            ef,
+            point.recall_at_10,
+            point.latency_ms.p50 or 0,
+        )
+    return points
+
+
+def run_catalog(
+    sizes: list[int],
+    *,
+    n_queries: int = 200,
+    ef_search: list[int] | None = None,
+    m: int = 32,
+    ef_construction: int = 80,
+    threads: int = 1,
+    seed: int = 0,
+    cache_dir: Path | None = None,
+) -> CatalogResult:
+    import faiss
+
+    faiss.omp_set_num_threads(threads)
+    started = load_avg()
+    geo = model_geometry() or synthetic_geometry()
+    points: list[CatalogPoint] = []
+    for n in sizes:
+        points += bench_size(
+            geo,
+            n,
+            n_queries=n_queries,
+            ef_search=ef_search or [32, 64, 128, 256, 512],
+            m=m,
+            ef_construction=ef_construction,
+            seed=seed,
+            cache_dir=cache_dir,
+        )
+    return CatalogResult(
+        dim=geo.dim,
+        queries=n_queries,
+        threads=threads,
+        data=geo.source,
+        points=points,
+        load_avg_start=started,
+        load_avg_end=load_avg(),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="recommend top-10 at catalog scale: exact vs HNSW")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--ef-search", default="32,64,128,256,512")
+    parser.add_argument("--m", type=int, default=32)
+    parser.add_argument("--ef-construction", type=int, default=80)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--cache-dir", type=Path, default=None)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    result = run_catalog(
+        [int(s) for s in args.sizes.split(",")],
+        n_queries=args.queries,
+        ef_search=[int(s) for s in args.ef_search.split(",")],
+        m=args.m,
+        ef_construction=args.ef_construction,
+        threads=args.threads,
+        cache_dir=args.cache_dir,
+    )
+    args.out.write_text(result.model_dump_json(indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Tiny models for ``--quick`` runs, trained in seconds on samples of the real data sets and saved
+into the current BentoML store (the caller points ``BENTOML_HOME`` at a private folder first).
+They go through the same training and saving code as the default models, only smaller.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def build_recommend(data_dir: Path, work_dir: Path) -> str:
+    """LightFM on the invoice lines of 300 sampled customers of Online Retail II, no text embeddings
+    (sampling before cleaning keeps the build to seconds)."""
+    from services.recommend.data import load_transactions
+    from services.recommend.pipeline import run_training
+    from services.recommend.training import TrainConfig
+
+    raw = load_transactions(data_dir / "online-retail-ii" / "online_retail_ii_2009_2010.parquet")
+    customers = raw["Customer ID"].dropna().drop_duplicates().sample(n=300, random_state=0)
+    sample = raw[raw["Customer ID"].isin(set(customers))].reset_index(drop=True)
+    cfg = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=8)
+    model = run_training(cfg, max_users=250, raw=sample, report_dir=work_dir / "reports" / "recommend")
+    return str(model.tag)
+
+
+def build_vision(data_dir: Path, work_dir: Path) -> str:
+    """The default CNN architecture, shrunk, one epoch on 3,000 Fashion-MNIST images, 500-item catalog."""
+    from services.vision.data import FASHION_CLASSES
+    from services.vision.net import CNNConfig
+    from services.vision.pipeline import train_default_model
+    from services.vision.training import TrainConfig
+
+    cnn = CNNConfig(channels=(8, 16), hidden=32, head_pool=2, labels=list(FASHION_CLASSES))
+    train = TrainConfig(epochs=1, batch_size=64, max_lr=5e-3, train_limit=3000, val_size=300, threads=1)
+    model, _ = train_default_model(data_dir, train, cnn, name="vision-classifier", catalog_limit=500, progress=False)
+    return str(model.tag)

@@ -1,0 +1,1 @@
+"""Campaign composition and the feedback loop: products, copy and banners per user; durable feedback; bandits."""

@@ -1,0 +1,117 @@
+"""Feedback events as the API accepts them, and the answers of ``/feedback`` and ``/variant_stats``.
+
+Every event is checked while the request is parsed (ids, event type, variant format, time within
+the accepted window), so a bad event is a 400 for its request and nothing of it is stored.
+``event_id`` is an idempotency key: a retried request stores each event once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from services.core.privacy import scrub_pii
+
+from .feedback_log import LogEvent
+from .settings import get_feedback_settings
+
+EventType = Literal["view", "click", "add_to_cart", "purchase"]
+EVENT_TYPES: tuple[EventType, ...] = ("view", "click", "add_to_cart", "purchase")
+IdText = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.\-]+$")]
+VARIANT_PATTERN = r"^[a-z0-9_]{1,24}/[a-z0-9_]{1,24}$"
+VariantId = Annotated[str, Field(pattern=VARIANT_PATTERN, description="'<copy>/<creative>' as returned by /campaign.")]
+
+
+def _in_window(value: datetime) -> datetime:
+    settings = get_feedback_settings()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    now = datetime.now(UTC)
+    if value > now + timedelta(seconds=settings.max_clock_skew_s):
+        raise ValueError("event time is in the future")
+    if value < now - timedelta(days=settings.max_event_age_days):
+        raise ValueError(f"event time is older than {settings.max_event_age_days:g} days")
+    return value.astimezone(UTC)
+
+
+class FeedbackEvent(BaseModel):
+    """One user interaction with an item, optionally with the variant the user was shown."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    event_id: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9._:\-]{8,64}$",
+        description="Idempotency key (a UUID): a retried event is stored once.",
+    )
+    user: IdText = Field(description="Pseudonymous user id (u_…).")
+    item: IdText = Field(description="Item id (stock code).")
+    event: EventType
+    variant: VariantId | None = None
+    ts: Annotated[datetime, AfterValidator(_in_window)]
+    item_title: str | None = Field(
+        None, min_length=1, max_length=200, description="Title of an item the recommender does not know yet."
+    )
+    item_price: float | None = Field(None, ge=0.0, le=1_000_000.0)
+
+    @field_validator("item_title")
+    @classmethod
+    def _scrub(cls, value: str | None) -> str | None:
+        return None if value is None else " ".join(scrub_pii(value).split()).upper()
+
+
+def _batch_size(events: list[FeedbackEvent]) -> list[FeedbackEvent]:
+    limit = get_feedback_settings().max_events_per_request
+    if len(events) > limit:
+        raise ValueError(f"at most {limit} events per request (got {len(events)})")
+    return events
+
+
+EventBatch = Annotated[list[FeedbackEvent], Field(min_length=1), AfterValidator(_batch_size)]
+
+
+class FeedbackAck(BaseModel):
+    """Sent only after the events are committed to disk (SQLite WAL, synchronous=FULL)."""
+
+    accepted: int = Field(description="Events stored by this request.")
+    duplicates: int = Field(description="Events whose event_id was already stored (retries).")
+    last_seq: int = Field(description="Sequence number of the newest stored event in the log.")
+
+
+class ArmReport(BaseModel):
+    arm: str
+    views: int
+    clicks: int
+    add_to_cart: int
+    purchases: int
+    successes: int
+    posterior_mean: float
+    selection_probability: float
+
+
+class FamilyReport(BaseModel):
+    family: Literal["copy", "creative"]
+    reward_event: str
+    exploration_floor: float
+    arms: list[ArmReport]
+    leader: str = Field(description="The arm with the highest posterior mean.")
+
+
+class VariantStatsResponse(BaseModel):
+    families: list[FamilyReport]
+    events_logged: int
+
+
+def as_log_event(event: FeedbackEvent) -> LogEvent:
+    return LogEvent(
+        user=event.user,
+        item=event.item,
+        event=event.event,
+        ts=event.ts.timestamp(),
+        variant=event.variant,
+        event_id=event.event_id,
+        item_title=event.item_title,
+        item_price=event.item_price,
+    )

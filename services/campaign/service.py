@@ -1,0 +1,122 @@
+"""The campaign service: ``/campaign`` composes recommend, text and creative; ``/feedback`` closes the loop.
+
+``/campaign`` is async and awaits its dependencies concurrently, so that concurrent campaigns are
+batched by the batchable dependencies (a sync endpoint would send them one at a time).
+``/feedback`` acknowledges only after the events are committed to the durable log, and
+``/variant_stats`` shows what the bandit has learnt. The service is ready when its log is open and
+the recommend dependency is ready; text and creative are optional (the response degrades).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import bentoml
+from bentoml.exceptions import InvalidArgument
+from pydantic import ValidationError
+
+from services.core.service_kit import PlatformService, platform_service
+from services.creative.schemas import BannerFormatName
+from services.creative.service import CreativeService
+from services.recommend.service import RecommendService
+from services.text.service import TextService
+
+from .background import every
+from .chooser import VariantChooser
+from .composer import Composer
+from .events import EventBatch, FeedbackAck, IdText, VariantStatsResponse, as_log_event
+from .feedback_log import FeedbackLog
+from .remote import RemoteDependencies, authorize, proxy_ready
+from .schemas import CampaignRequest, CampaignResponse, Language, Profile
+from .settings import get_campaign_settings, get_feedback_settings
+from .shipping import ship_to_s3
+from .update_job import run_update
+
+log = logging.getLogger(__name__)
+_settings = get_campaign_settings()
+DEGRADED = bentoml.metrics.Counter(
+    name="campaign_degraded",
+    documentation="Campaign responses that skipped a dependency, by dependency and reason.",
+    labelnames=["dependency", "reason"],
+)
+
+
+def _errors(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}" for e in exc.errors(include_url=False)
+    )
+
+
+@platform_service(
+    name="campaign",
+    traffic={"timeout": _settings.timeout_s, "max_concurrency": _settings.max_concurrency},
+    workers=1,
+    threads=4,
+    resources={"cpu": "1", "memory": "1Gi"},
+    runner_probe={"enabled": False},
+)
+class CampaignService(PlatformService):
+    """Products, copy and banners per user; durable feedback; Thompson-sampling variant choice."""
+
+    recommend = bentoml.depends(RecommendService)
+    text = bentoml.depends(TextService)
+    creative = bentoml.depends(CreativeService)
+
+    def __init__(self) -> None:
+        super().__init__()
+        settings, feedback = get_campaign_settings(), get_feedback_settings()
+        self.log = FeedbackLog(feedback.database, feedback.busy_timeout_ms)
+        self.chooser = VariantChooser(self.log, settings)
+        key = settings.dependency_key()
+        for dependency in (self.recommend, self.text, self.creative):
+            authorize(dependency, key)
+        self.composer = Composer(RemoteDependencies(self.recommend, self.text, self.creative), settings, self.chooser)
+        if feedback.s3_uri:
+            every(feedback.ship_every_s, "ship-feedback", lambda: ship_to_s3(self.log, feedback))
+        every(settings.update_every_s, "online-update", lambda: run_update(self.log, settings))
+        log.info("feedback log at %s (WAL, synchronous=FULL)", feedback.database)
+
+    async def __is_ready__(self) -> bool:  # type: ignore[override]
+        return await proxy_ready(self.recommend)
+
+    @bentoml.api(route="/campaign")
+    async def campaign(
+        self,
+        user_id: IdText | None = None,
+        customer_id: IdText | None = None,
+        profile: Profile | None = None,
+        k: int = 3,
+        formats: list[BannerFormatName] | None = None,
+        language: Language = "en",
+        banner_output: Literal["jpeg", "png"] = "jpeg",
+    ) -> CampaignResponse:
+        """Top-k products for a user (or a profile) with generated copy and banners in each format."""
+        try:
+            request = CampaignRequest(
+                user_id=user_id,
+                customer_id=customer_id,
+                profile=profile,
+                k=k,
+                formats=formats or ["square"],
+                language=language,
+                banner_output=banner_output,
+            )
+        except ValidationError as exc:
+            raise InvalidArgument(_errors(exc)) from None
+        response = await self.composer.run(request)
+        for reason in response.degraded:
+            dependency, _, kind = reason.partition(": ")
+            DEGRADED.labels(dependency=dependency, reason=kind).inc()
+        return response
+
+    @bentoml.api(route="/feedback")
+    def feedback(self, events: EventBatch) -> FeedbackAck:
+        """Append events to the durable log; the answer is sent only after the commit is on disk."""
+        result = self.log.append([as_log_event(e) for e in events])
+        return FeedbackAck(accepted=result.accepted, duplicates=result.duplicates, last_seq=result.last_seq)
+
+    @bentoml.api(route="/variant_stats")
+    def variant_stats(self) -> VariantStatsResponse:
+        """Counts, posterior means and current selection probabilities of every variant."""
+        return self.chooser.report()

@@ -1,0 +1,138 @@
+"""Settings of the campaign capability and its feedback loop.
+
+Two families under the single ``ADSERVE_`` prefix: ``ADSERVE_CAMPAIGN_*`` (composition, variants,
+bandit, online recommender updates) and ``ADSERVE_FEEDBACK_*`` (the durable event log and its
+optional shipping to S3). Lists are given as JSON in the environment, e.g.
+``ADSERVE_CAMPAIGN_COPY_VARIANTS='["neutral", "friendly"]'``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.core.settings import get_settings
+
+ARM_NAME = re.compile(r"^[a-z0-9_]{1,24}$")
+RewardEvent = Literal["click", "add_to_cart", "purchase"]
+
+
+class CampaignSettings(BaseSettings):
+    """How ``/campaign`` composes its dependencies and chooses variants."""
+
+    model_config = SettingsConfigDict(env_prefix="ADSERVE_CAMPAIGN_", extra="ignore", frozen=True)
+
+    # --- dependencies ----------------------------------------------------------------
+    recommend_timeout_s: float = Field(3.0, gt=0, le=120, description="Budget of the recommend call.")
+    text_timeout_s: float = Field(10.0, gt=0, le=600, description="Budget of the description call (all items).")
+    creative_timeout_s: float = Field(10.0, gt=0, le=600, description="Budget of the banner calls (all items).")
+    dependency_api_key: SecretStr | None = Field(
+        None, description="Key sent to the dependencies; default: the first of ADSERVE_API_KEYS."
+    )
+    timeout_s: int = Field(60, ge=5, le=3600, description="Request timeout of the campaign service.")
+    max_concurrency: int = Field(256, ge=1, le=4096)
+
+    # --- request limits --------------------------------------------------------------
+    max_k: int = Field(10, ge=1, le=50, description="Most products per campaign.")
+    max_formats: int = Field(4, ge=1, le=8, description="Most banner formats per campaign.")
+
+    # --- variants and the bandit ------------------------------------------------------
+    copy_variants: tuple[str, ...] = Field(
+        ("neutral", "friendly", "premium", "sporty"), description="Copy arms: tones of the text service."
+    )
+    creative_variants: tuple[str, ...] = Field(
+        ("navy_gradient", "coral_flat", "forest_gradient"), description="Creative arms: banner styles."
+    )
+    exploration_floor: float = Field(
+        0.02, ge=0.0, le=0.5, description="Lowest probability with which any arm is chosen."
+    )
+    reward_event: RewardEvent = Field("click", description="The event that counts as a success of a variant.")
+    prior_alpha: float = Field(1.0, gt=0)
+    prior_beta: float = Field(1.0, gt=0)
+    stats_cache_s: float = Field(1.0, ge=0, le=300, description="How long variant counts are reused.")
+
+    # --- online recommender update -----------------------------------------------------
+    update_every_s: float = Field(0.0, ge=0, description="Run the online update in the service this often; 0 = off.")
+    update_alias: str | None = Field(
+        None, description="Alias moved to an accepted model; default: the alias of ADSERVE_RECOMMEND_MODEL."
+    )
+    update_epochs: int = Field(5, ge=1, le=100)
+    update_holdout_fraction: float = Field(0.2, gt=0, lt=1)
+    update_replay_ratio: float = Field(2.0, ge=0, le=50, description="Historical pairs replayed per new pair.")
+    update_max_drop: float = Field(0.02, ge=0, le=1, description="Largest accepted drop of the held-out metric.")
+    update_metric: Literal["auc", "precision@10", "recall@10", "ndcg@10"] = "auc"
+    update_min_holdout_users: int = Field(5, ge=1)
+    update_max_events: int = Field(200_000, ge=1, description="Events folded in per run at most.")
+    update_positive_events: tuple[RewardEvent, ...] = ("click", "add_to_cart", "purchase")
+
+    @field_validator("copy_variants", "creative_variants")
+    @classmethod
+    def _arm_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("at least one variant is needed")
+        for arm in value:
+            if not ARM_NAME.match(arm):
+                raise ValueError(f"variant names are 1-24 characters a-z, 0-9 or _ (got {arm!r})")
+        if len(set(value)) != len(value):
+            raise ValueError("variant names must be unique")
+        return value
+
+    @model_validator(mode="after")
+    def _floor_fits(self) -> CampaignSettings:
+        for arms in (self.copy_variants, self.creative_variants):
+            if self.exploration_floor * len(arms) > 1.0:
+                raise ValueError("exploration_floor × number of variants must be at most 1")
+        return self
+
+    def dependency_key(self) -> str | None:
+        if self.dependency_api_key is not None and self.dependency_api_key.get_secret_value():
+            return self.dependency_api_key.get_secret_value()
+        keys = get_settings().api_key_list()
+        return keys[0] if keys else None
+
+
+class FeedbackSettings(BaseSettings):
+    """Where feedback events are stored and how they are shipped."""
+
+    model_config = SettingsConfigDict(env_prefix="ADSERVE_FEEDBACK_", extra="ignore", frozen=True)
+
+    dir: Path | None = Field(None, description="Folder of the SQLite event log; default <var_dir>/feedback.")
+    max_events_per_request: int = Field(1000, ge=1, le=100_000)
+    max_clock_skew_s: float = Field(300.0, ge=0, description="How far in the future an event time may be.")
+    max_event_age_days: float = Field(400.0, gt=0, description="Oldest accepted event time.")
+    busy_timeout_ms: int = Field(10_000, ge=100, le=600_000)
+    s3_uri: str | None = Field(None, description="s3://bucket/prefix for Parquet batches; unset = no shipping.")
+    ship_every_s: float = Field(0.0, ge=0, description="Ship from the service this often; 0 = only by command.")
+    ship_batch_size: int = Field(10_000, ge=1, le=1_000_000)
+
+    @field_validator("s3_uri")
+    @classmethod
+    def _s3(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith("s3://") or len(value) <= 5:
+            raise ValueError("s3_uri must look like s3://bucket/prefix")
+        return value.rstrip("/")
+
+    @property
+    def folder(self) -> Path:
+        return self.dir if self.dir is not None else get_settings().var_dir / "feedback"
+
+    @property
+    def database(self) -> Path:
+        return self.folder / "events.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_campaign_settings() -> CampaignSettings:
+    return CampaignSettings()
+
+
+@lru_cache(maxsize=1)
+def get_feedback_settings() -> FeedbackSettings:
+    return FeedbackSettings()

@@ -1,0 +1,209 @@
+"""The online recommender update as a job: feedback log -> ``fit_partial`` -> new model version or rollback.
+
+One run reads the events after its cursor, folds the positive ones into the model the platform
+currently serves (``ADSERVE_RECOMMEND_MODEL``), and:
+
+* promote: saves a NEW BentoML model version (metadata: parent version, event range, metrics),
+  points the ``previous`` alias at the old version and moves the serving alias (locally, and in
+  S3 when ``ADSERVE_MODEL_STORE`` is set); services pick it up with ``ManagedModel.refresh``;
+* rollback: the held-out metric dropped more than the allowed margin; nothing is saved, the last
+  good model keeps serving, and the run is recorded;
+* skip: nothing to fold in, or too few held-out users to judge; the cursor stays so that the
+  events count in the next run.
+
+Runs are serialised with a lock file next to the log and recorded in the log's ``model_updates``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from services.core.artifact_store import ArtifactStore
+from services.core.model_ref import ModelRef
+from services.core.settings import PlatformSettings, get_settings
+from services.recommend.artifacts import save_model
+from services.recommend.online import EmbedFn, Interaction, OnlineConfig, OnlineModel, fold_in
+
+from .feedback_log import FeedbackLog, StoredEvent
+from .settings import CampaignSettings, get_campaign_settings
+
+log = logging.getLogger(__name__)
+CURSOR = "recommender-update"
+
+
+@dataclass
+class UpdateOutcome:
+    decision: str
+    reason: str
+    base_model: str | None = None
+    new_model: str | None = None
+    alias: str | None = None
+    published: bool = False
+    from_seq: int = 0
+    to_seq: int = 0
+    seconds: float = 0.0
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def line(self) -> str:
+        new = f" -> {self.new_model}" if self.new_model else ""
+        return f"{self.decision}: {self.reason} (events {self.from_seq + 1}..{self.to_seq}; {self.base_model}{new})"
+
+
+def online_config(settings: CampaignSettings) -> OnlineConfig:
+    return OnlineConfig(
+        epochs=settings.update_epochs,
+        holdout_fraction=settings.update_holdout_fraction,
+        replay_ratio=settings.update_replay_ratio,
+        max_drop=settings.update_max_drop,
+        metric=settings.update_metric,
+        min_holdout_users=settings.update_min_holdout_users,
+    )
+
+
+def interactions(events: list[StoredEvent], positive: tuple[str, ...]) -> list[Interaction]:
+    return [Interaction(e.user, e.item, e.ts, e.item_title, e.item_price) for e in events if e.event in set(positive)]
+
+
+@contextlib.contextmanager
+def exclusive(lock_path: Path) -> Iterator[bool]:
+    """Yields False when another update holds the lock."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _default_embed(texts: list[str]) -> np.ndarray:
+    from services.core.embeddings import embed_texts
+
+    return embed_texts(texts)
+
+
+def run_update(
+    feedback: FeedbackLog,
+    settings: CampaignSettings | None = None,
+    platform: PlatformSettings | None = None,
+    embed_fn: EmbedFn | None = None,
+    report_dir: Path | None = None,
+) -> UpdateOutcome:
+    settings = settings or get_campaign_settings()
+    platform = platform or get_settings()
+    with exclusive(feedback.path.parent / "recommender-update.lock") as acquired:
+        if not acquired:
+            return UpdateOutcome("skip", "another update is running")
+        outcome = _run(feedback, settings, platform, embed_fn or _default_embed)
+    folder = report_dir or platform.var_dir / "reports" / "campaign" / "updates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"update-{time.strftime('%Y%m%d-%H%M%S')}-{outcome.decision}.json").write_text(
+        json.dumps(asdict(outcome), indent=2, default=str)
+    )
+    log.info("online update %s", outcome.line())
+    return outcome
+
+
+def _run(
+    feedback: FeedbackLog, settings: CampaignSettings, platform: PlatformSettings, embed: EmbedFn
+) -> UpdateOutcome:
+    t0 = time.perf_counter()
+    store = ArtifactStore(platform)
+    ref = ModelRef.parse(platform.recommend_model)
+    base = store.ensure_local(str(ref))
+    start = feedback.cursor(CURSOR)
+    events = feedback.read(start, settings.update_max_events)
+    if not events:
+        return UpdateOutcome("skip", "no new events", str(base.tag), from_seq=start, to_seq=start)
+    end = events[-1].seq
+    current = OnlineModel.from_bentoml(base, embed)
+    result = fold_in(current, interactions(events, settings.update_positive_events), online_config(settings))
+    outcome = UpdateOutcome(
+        result.decision, result.reason, str(base.tag), from_seq=start, to_seq=end, detail=result.summary()
+    )
+    if result.decision == "promote" and result.recommender is not None and result.candidate is not None:
+        metadata = {
+            **{k: v for k, v in base.info.metadata.items() if k != "online_update"},
+            "metrics": {**dict(base.info.metadata.get("metrics", {})), "online_holdout": result.metrics_candidate},
+            "online_update": {
+                "parent": str(base.tag),
+                "events": [start + 1, end],
+                "metric": settings.update_metric,
+                "before": result.metrics_current,
+                "after": result.metrics_candidate,
+                "counts": result.counts,
+            },
+        }
+        result.recommender.metadata = metadata
+        model = save_model(
+            result.recommender,
+            result.candidate.lightfm,
+            metadata,
+            labels={"update": "online", "parent": base.tag.version or ""},
+        )
+        outcome.new_model = str(model.tag)
+        outcome.alias, outcome.published = _move_alias(
+            store, platform, settings, ref, base.tag.version or "", model.tag.version or ""
+        )
+    if result.decision != "skip":
+        feedback.set_cursor(CURSOR, end)
+    feedback.record_update(start, end, outcome.decision, outcome.base_model or "", outcome.new_model, outcome.detail)
+    outcome.seconds = round(time.perf_counter() - t0, 2)
+    return outcome
+
+
+def _move_alias(
+    store: ArtifactStore,
+    platform: PlatformSettings,
+    settings: CampaignSettings,
+    ref: ModelRef,
+    old_version: str,
+    new_version: str,
+) -> tuple[str | None, bool]:
+    """Point the serving alias at the new version; ``previous`` keeps the old one for a rollback."""
+    alias = settings.update_alias or (ref.version if ref.is_alias else None)
+    if alias is None:
+        log.warning(
+            "ADSERVE_RECOMMEND_MODEL pins version %s: the new model is saved but nothing serves it "
+            "(set ADSERVE_CAMPAIGN_UPDATE_ALIAS, e.g. production)",
+            ref.version,
+        )
+    moving = alias if alias and alias != "latest" else None  # 'latest' follows the newest version by itself
+    if platform.uses_s3:
+        store.publish(f"{ref.name}:{new_version}", alias=moving)
+        if moving:
+            store.set_alias(ref.name, "previous", old_version)
+        return alias, True
+    if moving:
+        store.set_alias(ref.name, "previous", old_version)
+        store.set_alias(ref.name, moving, new_version)
+    return alias, False
+
+
+def rollback(platform: PlatformSettings | None = None, alias: str | None = None) -> str:
+    """Point the serving alias back at ``previous``; returns the version now served."""
+    platform = platform or get_settings()
+    ref = ModelRef.parse(platform.recommend_model)
+    alias = alias or (ref.version if ref.is_alias else None)
+    if alias is None or alias == "latest":
+        raise ValueError("rollback needs a movable alias: serve e.g. recommend-lightfm:production")
+    store = ArtifactStore(platform)
+    previous = store.resolve(ModelRef(ref.name, "previous")).version
+    current = store.resolve(ModelRef(ref.name, alias)).version
+    store.set_alias(ref.name, alias, previous)
+    store.set_alias(ref.name, "previous", current)
+    return previous

@@ -1,0 +1,201 @@
+"""The ASGI middleware every service runs behind (added by ``services.core.service_kit``).
+
+* Auth: API keys required on every non-open path when keys are configured (``services.core.auth``).
+* Body limits: bodies over ``max_request_bytes`` get 413, announced by Content-Length or not.
+* Form bodies (multipart, urlencoded) are parsed once here, so a malformed one is a 400 with a
+  message instead of an exception deep inside the framework.
+* Error responses have one shape everywhere, ``{"error": str, "detail": str}`` (the schema BentoML
+  documents), and 429/503 carry ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from .auth import is_open_path, key_matches, presented_key
+from .settings import get_settings
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+async def send_json(
+    send: Send, status: int, body: dict[str, Any], extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    payload = json.dumps(body).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()), *(extra or [])]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+RETRY_AFTER_S = b"1"
+
+
+def _detail_text(detail: Any) -> str:
+    """Pydantic's error list as one readable line: ``requests.0.k: Input should be ≥ 1; …``."""
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, dict):
+                loc = ".".join(str(p) for p in item.get("loc", []))
+                parts.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    return str(detail)
+
+
+def _error_object(body: bytes) -> bytes:
+    """The documented error shape: ``{"error": str, "detail": str}`` (BentoML's own schema)."""
+    try:
+        decoded = json.loads(body)
+    except ValueError:
+        return body
+    if isinstance(decoded, list) and len(decoded) == 1 and isinstance(decoded[0], dict):
+        decoded = decoded[0]
+    if not isinstance(decoded, dict) or "error" not in decoded:
+        return body
+    shaped: dict[str, str] = {"error": str(decoded["error"])}
+    if decoded.get("detail") is not None:
+        shaped["detail"] = _detail_text(decoded["detail"])
+    return json.dumps(shaped).encode()
+
+
+def _shape_errors(send: Send) -> Send:
+    """Wrap ``send``: unwrap ``[{"error": ...}]`` bodies of 4xx responses, add Retry-After to 503."""
+    pending: Message | None = None
+    chunks: list[bytes] = []
+
+    async def shaped(message: Message) -> None:
+        nonlocal pending
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+            headers = list(message.get("headers") or [])
+            if status in (429, 503) and not any(k.lower() == b"retry-after" for k, _ in headers):
+                headers.append((b"retry-after", RETRY_AFTER_S))
+                message = {**message, "headers": headers}
+            if 400 <= status < 500:
+                pending = message  # hold the start until the body is complete
+                return
+            await send(message)
+            return
+        if pending is not None and message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = _error_object(b"".join(chunks))
+            headers = [(k, v) for k, v in pending.get("headers", []) if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**pending, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await send(message)
+
+    return shaped
+
+
+class PlatformMiddleware:
+    """Auth, body limits, form validation and error shaping."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        settings = get_settings()
+        self.keys = settings.api_key_list()
+        self.max_body = settings.max_request_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        send = _shape_errors(send)
+        headers = dict(scope.get("headers") or [])
+        if self.keys and not is_open_path(scope.get("path", "")) and not key_matches(presented_key(headers), self.keys):
+            await send_json(
+                send,
+                401,
+                {"error": "missing or invalid API key (send 'Authorization: Bearer <key>' or 'X-API-Key')"},
+                [(b"www-authenticate", b"Bearer")],
+            )
+            return
+        if scope.get("method") in {"GET", "HEAD", "OPTIONS", "DELETE"}:
+            await self.app(scope, receive, send)
+            return
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                await send_json(send, 400, {"error": "invalid Content-Length header"})
+                return
+            if declared > self.max_body:
+                await send_json(send, 413, self._too_large())
+                return
+        media_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        if length is not None and media_type not in FORM_TYPES:
+            await self.app(scope, receive, send)
+            return
+        body = await self._read_body(receive)
+        if body is None:
+            await send_json(send, 413, self._too_large())
+            return
+        replay = _replayer(body, receive)
+        if media_type in FORM_TYPES and (problem := await _form_problem(scope, body)):
+            await send_json(send, 400, {"error": f"malformed {media_type} body", "detail": problem})
+            return
+        await self.app(scope, replay, send)
+
+    def _too_large(self) -> dict[str, str]:
+        return {"error": f"request body larger than the limit of {self.max_body} bytes"}
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The whole body, or None past the limit (read in chunks; never more than limit + one chunk)."""
+        chunks: list[bytes] = []
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return b"".join(chunks)
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+def _replayer(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _form_problem(scope: Scope, body: bytes) -> str | None:
+    """Parse a form body with Starlette's parser; the error text when it is malformed."""
+    from starlette.requests import Request
+
+    request = Request(scope, _replayer(body, _never))
+    try:
+        form = await request.form()
+        await form.close()
+    except Exception as exc:  # any parser failure is the client's malformed body
+        return str(exc) or type(exc).__name__
+    return None
+
+
+async def _never() -> Message:
+    return {"type": "http.disconnect"}

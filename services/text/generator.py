@@ -1,0 +1,190 @@
+"""The served description generator: a causal LM loaded from a BentoML model, guarded and grounded.
+
+``GeneratorRuntime.generate_batch(items)`` samples one title per item (left-padded batch, per-item
+seed and sampling caps), composes the grounded description, runs the compliance guard on the
+result and re-samples a violating item up to ``resample_attempts`` times in all. The candidate with
+the fewest violations is returned, its violations listed. ``stream(item)`` does the same for one
+item and yields the events of ``/stream_description``.
+
+The model folder holds ``config.json`` + weights + tokenizer files (``save_pretrained``), so any
+Hugging Face causal LM works. BentoML metadata tells how to prompt it: ``prompt_format``
+(``attributes-v1`` for the default model trained here, ``chat`` for instruct models with a chat
+template) and ``languages`` (what it can write; other languages get a title built from the
+attributes).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .attributes import PromptFormat, chat_messages, v1_prompt
+from .compliance import Violation, check_text
+from .decoding import DecodeSetup, decode_batch, stream_text
+from .device import pick_device
+from .grounding import compose_description, template_title
+from .sampling import SamplingParams, attempt_seed
+from .schemas import DescriptionRequest, DescriptionResult, StreamEvent
+from .settings import get_text_settings
+
+log = logging.getLogger(__name__)
+MAX_TITLE_CHARS = 150
+
+
+@dataclass
+class _Candidate:
+    title: str
+    description: str
+    violations: list[Violation]
+    source: str
+    attempt: int
+
+
+@dataclass
+class GeneratorRuntime:
+    model: Any
+    tokenizer: Any
+    device: torch.device
+    prompt_format: PromptFormat = "attributes-v1"
+    languages: tuple[str, ...] = ("en",)
+    tag: str | None = None
+    setup: DecodeSetup = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tokenizer.padding_side = "left"
+        config = self.model.config
+        max_context = getattr(config, "n_positions", None) or getattr(config, "max_position_embeddings", None) or 2048
+        stop = {self.tokenizer.eos_token_id}
+        gen_eos = getattr(getattr(self.model, "generation_config", None), "eos_token_id", None)
+        stop |= set(gen_eos) if isinstance(gen_eos, list) else {gen_eos}
+        stop.discard(None)
+        specials = set(self.tokenizer.all_special_ids) - stop
+        self.setup = DecodeSetup(
+            model=self.model,
+            tokenizer=self.tokenizer,
+            device=self.device,
+            stop_ids=frozenset(int(s) for s in stop),
+            banned_ids=tuple(sorted(int(s) for s in specials if s is not None)),
+            max_context=int(max_context),
+            stop_at_newline=True,
+        )
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def from_path(
+        cls, path: str | Path, metadata: dict[str, Any] | None = None, tag: str | None = None
+    ) -> GeneratorRuntime:
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        meta = metadata or {}
+        device, dtype = pick_device()
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        if tokenizer.pad_token_id is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        model = AutoModelForCausalLM.from_pretrained(str(path), dtype=dtype).to(device).eval()
+        fmt = meta.get("prompt_format") or ("chat" if getattr(tokenizer, "chat_template", None) else "attributes-v1")
+        languages = tuple(meta.get("languages") or ("en",))
+        return cls(model, tokenizer, device, prompt_format=fmt, languages=languages, tag=tag)
+
+    # ------------------------------------------------------------------ prompts
+    def prompt_ids(self, item: DescriptionRequest) -> list[int]:
+        if self.prompt_format == "chat":
+            text = self.tokenizer.apply_chat_template(
+                chat_messages(item.attributes, item.language, item.tone), add_generation_prompt=True, tokenize=False
+            )
+            return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        ids = self.tokenizer(v1_prompt(item.attributes), add_special_tokens=False)["input_ids"]
+        bos = self.tokenizer.bos_token_id
+        return ([bos] if bos is not None else []) + list(ids)
+
+    def writes(self, language: str) -> bool:
+        return language in self.languages
+
+    # ------------------------------------------------------------------ candidates
+    def _candidate(self, item: DescriptionRequest, raw_title: str | None, attempt: int) -> _Candidate:
+        title = " ".join((raw_title or "").split())[:MAX_TITLE_CHARS].strip(" -:|")
+        source = "model"
+        if not title:
+            title, source = template_title(item.attributes, item.language), "template"
+        description = compose_description(title, item.attributes, item.language, item.tone, item.max_length)
+        violations = check_text(f"{title}\n{description}", item.attributes, item.language)
+        return _Candidate(title, description, violations, source, attempt)
+
+    @staticmethod
+    def _params(item: DescriptionRequest, seed: int, attempt: int) -> SamplingParams:
+        return SamplingParams(item.max_new_tokens, item.temperature, item.top_p, attempt_seed(seed, attempt))
+
+    def _result(self, item: DescriptionRequest, best: _Candidate, seed: int) -> DescriptionResult:
+        return DescriptionResult(
+            title=best.title,
+            description=best.description,
+            violations=best.violations,
+            language=item.language,
+            tone=item.tone,
+            title_source=best.source,  # type: ignore[arg-type]
+            attempts=best.attempt + 1,
+            seed=seed,
+            model=self.tag,
+        )
+
+    # ------------------------------------------------------------------ batch
+    def generate_batch(self, items: list[DescriptionRequest]) -> list[DescriptionResult]:
+        if not items:
+            return []
+        attempts = get_text_settings().resample_attempts
+        seeds = [item.seed if item.seed is not None else secrets.randbelow(2**31) for item in items]
+        best: list[_Candidate | None] = [None] * len(items)
+        pending = [i for i, item in enumerate(items) if self.writes(item.language)]
+        for i, item in enumerate(items):
+            if not self.writes(item.language):
+                best[i] = self._candidate(item, None, 0)  # template title, nothing to sample
+        for attempt in range(attempts):
+            if not pending:
+                break
+            titles = decode_batch(
+                self.setup,
+                [self.prompt_ids(items[i]) for i in pending],
+                [self._params(items[i], seeds[i], attempt) for i in pending],
+            )
+            for i, raw in zip(pending, titles, strict=True):
+                cand = self._candidate(items[i], raw, attempt)
+                current = best[i]
+                if current is None or len(cand.violations) < len(current.violations):
+                    best[i] = cand
+            pending = [i for i in pending if best[i] is not None and best[i].violations]  # type: ignore[union-attr]
+        return [self._result(item, b, s) for item, b, s in zip(items, best, seeds, strict=True) if b is not None]
+
+    # ------------------------------------------------------------------ stream
+    def stream(self, item: DescriptionRequest) -> Iterator[StreamEvent]:
+        seed = item.seed if item.seed is not None else secrets.randbelow(2**31)
+        if not self.writes(item.language):
+            cand = self._candidate(item, None, 0)
+            yield StreamEvent(event="token", attempt=1, text=cand.title)
+            yield StreamEvent(event="result", attempt=1, result=self._result(item, cand, seed))
+            return
+        best: _Candidate | None = None
+        prompt = self.prompt_ids(item)
+        for attempt in range(get_text_settings().resample_attempts):
+            pieces: list[str] = []
+            for delta in stream_text(self.setup, prompt, self._params(item, seed, attempt)):
+                pieces.append(delta)
+                yield StreamEvent(event="token", attempt=attempt + 1, text=delta)
+            cand = self._candidate(item, "".join(pieces), attempt)
+            if best is None or len(cand.violations) < len(best.violations):
+                best = cand
+            if not cand.violations:
+                break
+            yield StreamEvent(event="retry", attempt=attempt + 1, violations=cand.violations)
+        assert best is not None
+        yield StreamEvent(event="result", attempt=best.attempt + 1, result=self._result(item, best, seed))
+
+
+def load_generator(model: Any) -> GeneratorRuntime:
+    """ManagedModel loader: a BentoML model → a ready runtime."""
+    return GeneratorRuntime.from_path(model.path, dict(model.info.metadata), tag=str(model.tag))

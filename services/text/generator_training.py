@@ -1,0 +1,241 @@
+"""Train the default ``text-generator``: a small GPT-2 on Myntra attribute → title pairs.
+
+Steps: load pairs (brand split off the title, a share with no brand), split by product id,
+train a byte-level BPE tokenizer on the training prompts and titles, train GPT-2 on
+``prompt <|title|> title<|endoftext|>`` with the loss on the title only, evaluate on held-out
+products (loss, how often the title repeats the given colour and brand, guard violations of
+generated versus real titles), and save model + tokenizer as a BentoML model with its metrics
+and data lineage.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import bentoml
+import torch
+
+from services.core.settings import get_settings
+
+from .attributes import TITLE_SEPARATOR, v1_prompt
+from .compliance import check_text
+from .data import STYLES_FILE, TitlePair, in_test_split, load_title_pairs, sha256_of
+from .decoding import DecodeSetup, decode_batch
+from .metadata import bentoml_safe
+from .reports import plot_loss_curve, report_dir, write_json
+from .sampling import SamplingParams
+from .tokenizer_training import CAUSAL_SPEC, TokenizerSpec, train_tokenizer
+from .training_loop import LoopConfig, train_steps
+
+log = logging.getLogger(__name__)
+MODEL_NAME = "text-generator"
+
+
+@dataclass(frozen=True)
+class GeneratorTrainConfig:
+    vocab_size: int = 4000
+    n_layer: int = 3
+    n_embd: int = 128
+    n_head: int = 4
+    n_positions: int = 128
+    steps: int = 800
+    batch_size: int = 32
+    learning_rate: float = 3e-3
+    warmup_steps: int = 50
+    test_fraction: float = 0.05
+    max_pairs: int | None = None
+    max_rows: int | None = None  # read only the first rows of the CSV (quick runs)
+    eval_pairs: int = 300
+    seed: int = 0
+    threads: int = 2
+    model_name: str = MODEL_NAME
+    show_progress: bool = True
+
+
+@dataclass(frozen=True)
+class Example:
+    input_ids: list[int]
+    labels: list[int]
+
+
+def encode_pairs(tokenizer: Any, pairs: list[TitlePair], max_len: int) -> list[Example]:
+    eos = tokenizer.eos_token
+    prompts = tokenizer([v1_prompt(p.attributes) for p in pairs], add_special_tokens=False)["input_ids"]
+    titles = tokenizer([f" {p.title}{eos}" for p in pairs], add_special_tokens=False)["input_ids"]
+    bos = [tokenizer.bos_token_id]
+    examples = []
+    for prompt, title in zip(prompts, titles, strict=True):
+        ids = (bos + prompt + title)[:max_len]
+        labels = ([-100] * (1 + len(prompt)) + title)[:max_len]
+        examples.append(Example(ids, labels))
+    return examples
+
+
+def batch_stream(examples: list[Example], batch_size: int, pad_id: int, seed: int) -> Iterator[dict[str, torch.Tensor]]:
+    rng = random.Random(seed)
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    for start in range(0, len(order) - batch_size + 1, batch_size):
+        chunk = [examples[i] for i in order[start : start + batch_size]]
+        yield collate(chunk, pad_id)
+
+
+def collate(chunk: list[Example], pad_id: int) -> dict[str, torch.Tensor]:
+    """Right padding for training (positions start at 0 for every row)."""
+    width = max(len(e.input_ids) for e in chunk)
+    ids = torch.full((len(chunk), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(chunk), width), -100, dtype=torch.long)
+    mask = torch.zeros((len(chunk), width), dtype=torch.long)
+    for row, e in enumerate(chunk):
+        ids[row, : len(e.input_ids)] = torch.tensor(e.input_ids)
+        labels[row, : len(e.labels)] = torch.tensor(e.labels)
+        mask[row, : len(e.input_ids)] = 1
+    return {"input_ids": ids, "attention_mask": mask, "labels": labels}
+
+
+@torch.inference_mode()
+def held_out_loss(model: Any, examples: list[Example], pad_id: int, batch_size: int = 64) -> float:
+    total, count = 0.0, 0
+    for start in range(0, len(examples), batch_size):
+        chunk = examples[start : start + batch_size]
+        batch = collate(chunk, pad_id)
+        n = int((batch["labels"][:, 1:] != -100).sum())
+        total += float(model(**batch).loss) * n
+        count += n
+    return total / max(1, count)
+
+
+def fidelity(model: Any, tokenizer: Any, pairs: list[TitlePair], seed: int) -> dict[str, Any]:
+    """Sample a title per held-out product and measure how well it sticks to the attributes."""
+    from .generator import GeneratorRuntime
+
+    runtime = GeneratorRuntime(model, tokenizer, torch.device("cpu"))
+    setup: DecodeSetup = runtime.setup
+    titles: list[str] = []
+    for start in range(0, len(pairs), 32):
+        chunk = pairs[start : start + 32]
+        prompts = [
+            [tokenizer.bos_token_id, *tokenizer(v1_prompt(p.attributes), add_special_tokens=False)["input_ids"]]
+            for p in chunk
+        ]
+        params = [SamplingParams(32, 0.7, 0.95, seed + start + i) for i in range(len(chunk))]
+        titles += [" ".join(t.split()) for t in decode_batch(setup, prompts, params)]
+    colour_ok = brand_ok = colour_n = brand_n = gen_flagged = real_flagged = 0
+    for pair, title in zip(pairs, titles, strict=True):
+        a = pair.attributes
+        if a.colour:
+            colour_n += 1
+            colour_ok += a.colour.lower() in title.lower()
+        if a.brand:
+            brand_n += 1
+            brand_ok += title.startswith(a.brand)
+        gen_flagged += bool(check_text(title, a))
+        real_flagged += bool(check_text(pair.title, a))
+    n = max(1, len(pairs))
+    examples = [
+        {
+            "attributes": p.attributes.model_dump(exclude_none=True, exclude_defaults=True),
+            "generated": t,
+            "real": p.title,
+        }
+        for p, t in list(zip(pairs, titles, strict=True))[:12]
+    ]
+    return {
+        "n": len(pairs),
+        "colour_in_title": colour_ok / max(1, colour_n),
+        "brand_first_in_title": brand_ok / max(1, brand_n),
+        "guard_flagged_generated": gen_flagged / n,
+        "guard_flagged_real_titles": real_flagged / n,
+        "examples": examples,
+    }
+
+
+def train_generator(
+    cfg: GeneratorTrainConfig, data_dir: Path | None = None, reports: Path | None = None
+) -> bentoml.Model:
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    data_dir = data_dir or get_settings().data_dir
+    started = time.perf_counter()
+    pairs = load_title_pairs(data_dir, seed=cfg.seed, limit=cfg.max_rows)
+    if cfg.max_pairs is not None:
+        pairs = random.Random(cfg.seed).sample(pairs, min(cfg.max_pairs, len(pairs)))
+    train = [p for p in pairs if not in_test_split(p.product_id, cfg.test_fraction)]
+    test = [p for p in pairs if in_test_split(p.product_id, cfg.test_fraction)]
+    log.info("text-generator: %d training pairs, %d held out", len(train), len(test))
+
+    spec = TokenizerSpec(**{**asdict(CAUSAL_SPEC), "vocab_size": cfg.vocab_size, "model_max_length": cfg.n_positions})
+    tokenizer = train_tokenizer((f"{v1_prompt(p.attributes)} {p.title}" for p in train), spec)
+    config = GPT2Config(
+        vocab_size=len(tokenizer),
+        n_positions=cfg.n_positions,
+        n_embd=cfg.n_embd,
+        n_layer=cfg.n_layer,
+        n_head=cfg.n_head,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    model = GPT2LMHeadModel(config)
+    train_examples = encode_pairs(tokenizer, train, cfg.n_positions)
+    test_examples = encode_pairs(tokenizer, test, cfg.n_positions)
+    loop = LoopConfig(steps=cfg.steps, learning_rate=cfg.learning_rate, warmup_steps=cfg.warmup_steps)
+    epoch = [0]
+
+    def batches() -> Iterator[dict[str, torch.Tensor]]:
+        epoch[0] += 1
+        return batch_stream(train_examples, cfg.batch_size, tokenizer.pad_token_id, cfg.seed + epoch[0])
+
+    result = train_steps(model, batches, loop, "train text-generator", cfg.show_progress)
+    eval_loss = held_out_loss(model, test_examples[:2000], tokenizer.pad_token_id)
+    eval_pairs = random.Random(cfg.seed).sample(test, min(cfg.eval_pairs, len(test)))
+    quality = fidelity(model, tokenizer, eval_pairs, cfg.seed)
+    seconds = time.perf_counter() - started
+
+    styles = data_dir / STYLES_FILE
+    metadata: dict[str, Any] = {
+        "prompt_format": "attributes-v1",
+        "languages": ["en"],
+        "separator": TITLE_SEPARATOR,
+        "architecture": "gpt2",
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "config": asdict(cfg),
+        "metrics": {
+            "held_out_loss": eval_loss,
+            "held_out_perplexity": float(torch.exp(torch.tensor(eval_loss))),
+            "final_train_loss": sum(result.losses[-50:]) / max(1, len(result.losses[-50:])),
+            "colour_in_title": quality["colour_in_title"],
+            "brand_first_in_title": quality["brand_first_in_title"],
+            "guard_flagged_generated": quality["guard_flagged_generated"],
+            "guard_flagged_real_titles": quality["guard_flagged_real_titles"],
+            "train_seconds": result.seconds,
+            "total_seconds": seconds,
+        },
+        "data": {
+            "dataset": "Fashion Product Images (Myntra styles.csv), Param Aggarwal, Kaggle",
+            "license": "listed as MIT by the Kaggle uploader; scraped from myntra.com (see SOURCE.md)",
+            "file": str(STYLES_FILE),
+            "sha256": sha256_of(styles),
+            "pairs_train": len(train),
+            "pairs_held_out": len(test),
+            "split": f"sha256(product id) < {cfg.test_fraction}",
+        },
+    }
+    with bentoml.models.create(
+        cfg.model_name, metadata=bentoml_safe(metadata), labels={"capability": "text", "task": "title-generation"}
+    ) as bento_model:
+        model.save_pretrained(bento_model.path)
+        tokenizer.save_pretrained(bento_model.path)
+    out = report_dir(reports)
+    plot_loss_curve(out / "generator_loss.png", result.losses, "text-generator (GPT-2) training", eval_loss)
+    write_json(out / "generator_report.json", {"model": str(bento_model.tag), **metadata, "fidelity": quality})
+    log.info("saved %s in %.0fs (held-out loss %.3f)", bento_model.tag, seconds, eval_loss)
+    return bento_model

@@ -1,0 +1,143 @@
+"""Helpers for the infrastructure tests: parse infra/ with python-hcl2 into plain Python values.
+
+Strings come back without their quotes and expressions as ``${...}`` strings, so the tests can
+assert on literal values and on the text of expressions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+from hcl2 import SerializationOptions
+
+REPO = Path(__file__).resolve().parents[2]
+INFRA = REPO / "infra"
+MODULES = INFRA / "modules"
+STACK = INFRA / "stack"
+ENVS = INFRA / "envs"
+
+SERVICES = ("recommend", "text", "vision", "creative", "campaign")
+
+_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+
+
+@cache
+def parse_file(path: Path) -> dict[str, Any]:
+    with path.open() as fh:
+        return hcl2.load(fh, serialization_options=_OPTIONS)
+
+
+@dataclass
+class TfModule:
+    """All .tf files of one directory, merged by block type."""
+
+    path: Path
+    variables: dict[str, dict] = field(default_factory=dict)
+    outputs: dict[str, dict] = field(default_factory=dict)
+    locals: dict[str, Any] = field(default_factory=dict)
+    modules: dict[str, dict] = field(default_factory=dict)
+    resources: dict[tuple[str, str], dict] = field(default_factory=dict)
+    data: dict[tuple[str, str], dict] = field(default_factory=dict)
+    terraform: list[dict] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.relative_to(INFRA).as_posix()
+
+    def resources_of(self, rtype: str) -> dict[str, dict]:
+        return {name: body for (t, name), body in self.resources.items() if t == rtype}
+
+
+def _blocks(parsed: dict, key: str) -> Iterator[dict]:
+    yield from parsed.get(key, [])
+
+
+@cache
+def load_module(path: Path) -> TfModule:
+    mod = TfModule(path=path)
+    for tf in sorted(path.glob("*.tf")):
+        parsed = parse_file(tf)
+        mod.text += tf.read_text() + "\n"
+        for block in _blocks(parsed, "variable"):
+            mod.variables.update(block)
+        for block in _blocks(parsed, "output"):
+            mod.outputs.update(block)
+        for block in _blocks(parsed, "locals"):
+            mod.locals.update(block)
+        for block in _blocks(parsed, "module"):
+            mod.modules.update(block)
+        for block in _blocks(parsed, "resource"):
+            for rtype, named in block.items():
+                for rname, body in named.items():
+                    mod.resources[(rtype, rname)] = body
+        for block in _blocks(parsed, "data"):
+            for dtype, named in block.items():
+                for dname, body in named.items():
+                    mod.data[(dtype, dname)] = body
+        mod.terraform.extend(_blocks(parsed, "terraform"))
+    return mod
+
+
+def module_dirs() -> list[Path]:
+    return sorted(p for p in MODULES.iterdir() if p.is_dir())
+
+
+def root_dirs() -> list[Path]:
+    """Every directory holding Terraform code: modules, the stack and the environments."""
+    return [*module_dirs(), STACK, *sorted(p for p in ENVS.iterdir() if p.is_dir())]
+
+
+def as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def one(value: Any) -> Any:
+    """A nested block: python-hcl2 returns blocks as lists; most of them occur once."""
+    if isinstance(value, list):
+        assert len(value) == 1, f"expected a single block, got {len(value)}"
+        return value[0]
+    return value
+
+
+def walk(value: Any) -> Iterator[Any]:
+    """Every nested value (dicts, lists and leaves)."""
+    yield value
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from walk(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from walk(v)
+
+
+def strip_comments(text: str) -> str:
+    return "\n".join(re.sub(r"(^|\s)#.*$", "", line) for line in text.splitlines())
+
+
+@pytest.fixture(scope="session")
+def stack() -> TfModule:
+    return load_module(STACK)
+
+
+@pytest.fixture(scope="session")
+def catalog(stack: TfModule) -> dict[str, dict]:
+    return stack.locals["service_catalog"]
+
+
+@pytest.fixture(scope="session")
+def service_module() -> TfModule:
+    return load_module(MODULES / "ecs-service")
+
+
+def module_named(name: str) -> TfModule:
+    return load_module(MODULES / name)
