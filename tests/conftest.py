@@ -26,6 +26,8 @@ import pytest  # noqa: E402
 from services.core.settings import get_settings  # noqa: E402
 from tests.support.s3_server import S3Server  # noqa: E402
 
+pytest_plugins = ["tests.recommend.fixtures"]
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 

@@ -45,11 +45,21 @@ class PlatformService:
 
 
 def platform_service(**service_kwargs: Any) -> Callable[[C], Any]:
-    """``bentoml.service`` plus the platform middleware."""
+    """``bentoml.service`` plus the platform middleware.
+
+    ``ADSERVE_MAX_CONCURRENCY`` and ``ADSERVE_TIMEOUT_S``, when set, override the service's
+    ``traffic`` values for one deployment (capacity tuning without a code change).
+    """
 
     def decorate(cls: C) -> Any:
         install_overload_answers()
-        svc = bentoml.service(**service_kwargs)(cls)
+        settings = get_settings()
+        traffic = dict(service_kwargs.pop("traffic", {}) or {})
+        if settings.max_concurrency is not None:
+            traffic["max_concurrency"] = settings.max_concurrency
+        if settings.timeout_s is not None:
+            traffic["timeout"] = settings.timeout_s
+        svc = bentoml.service(traffic=traffic, **service_kwargs)(cls)
         svc.add_asgi_middleware(PlatformMiddleware)
         return svc
 

@@ -56,6 +56,8 @@ class PlatformSettings(BaseSettings):
     # --- paths and limits --------------------------------------------------
     data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
     var_dir: Path = PROJECT_ROOT / "var"
+    max_concurrency: int | None = Field(None, ge=1, description="Overrides the service's traffic.max_concurrency.")
+    timeout_s: float | None = Field(None, gt=0, description="Overrides the service's traffic.timeout (seconds).")
     batching: bool = Field(True, description="Adaptive batching on batchable APIs (off only for benchmarks).")
     max_request_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="Largest accepted request body.")
 

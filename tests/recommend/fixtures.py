@@ -1,4 +1,7 @@
-"""A small recommender trained in seconds on a sample of the real Online Retail II data."""
+"""Fixtures: a small recommender trained in seconds on a sample of the real Online Retail II data.
+
+Registered suite-wide in tests/conftest.py (pytest_plugins), so hardening tests can use them too.
+"""
 
 from __future__ import annotations
 
