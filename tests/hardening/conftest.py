@@ -15,7 +15,9 @@ HMAC_KEY = "hardening-hmac-8f3a0d44"
 
 
 @pytest.fixture(scope="module", params=SERVICES, ids=[s.name for s in SERVICES])
-def hardened(request: pytest.FixtureRequest, base_env: dict[str, str]) -> Iterator[tuple[ServiceUnderTest, BentoServer]]:
+def hardened(
+    request: pytest.FixtureRequest, base_env: dict[str, str]
+) -> Iterator[tuple[ServiceUnderTest, BentoServer]]:
     svc: ServiceUnderTest = request.param
     for fixture in svc.model_fixtures:
         request.getfixturevalue(fixture)
