@@ -21,7 +21,7 @@ def _config(trials: int, folds: int, threads: int, embeddings: bool):  # type: i
 
 @app.command()
 def train(
-    trials: int = typer.Option(5, help="Random-search trials (the defaults count as one)."),
+    trials: int = typer.Option(4, help="Random-search trials (the defaults count as one)."),
     folds: int = typer.Option(3, help="Cross-validation folds in the search."),
     threads: int = typer.Option(2, help="LightFM threads."),
     max_users: int | None = typer.Option(None, help="Train on a random subset of users (quick runs)."),
@@ -63,7 +63,7 @@ def prepare() -> None:
         return
     except (LookupError, bentoml.exceptions.NotFound):
         typer.echo(f"recommend: {ref} missing, training the default model (about 5-10 minutes on 2 cores)")
-    train(trials=5, folds=3, threads=2, max_users=None, embeddings=True)
+    train(trials=4, folds=3, threads=2, max_users=None, embeddings=True)
 
 
 @app.command()

@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import bentoml
 import pandas as pd
@@ -20,6 +21,17 @@ from .reports import metrics_table, write_report
 from .training import TrainConfig, train_pipeline
 
 log = logging.getLogger(__name__)
+
+
+def _metadata_safe(value: Any) -> Any:
+    """BentoML metadata takes basic types only: drop None, turn numpy scalars into Python ones."""
+    if isinstance(value, dict):
+        return {str(k): _metadata_safe(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_metadata_safe(v) for v in value if v is not None]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def subsample(clean: pd.DataFrame, max_users: int, seed: int = 0) -> pd.DataFrame:
@@ -62,11 +74,12 @@ def run_training(
         "rows_clean": cleaning.rows_out,
         "users_sampled": max_users,
     }
-    metadata = {**result.recommender.metadata, "lineage": lineage, "cleaning": cleaning.removed}
+    metadata = _metadata_safe({**result.recommender.metadata, "lineage": lineage, "cleaning": cleaning.removed})
+    folder = report_dir or settings.var_dir / "reports" / "recommend"
+    write_report(result.report, folder, cfg.k)  # written first: a failed save keeps the evaluation
     model = save_model(result.recommender, result.model, metadata)
     result.report["model_tag"] = str(model.tag)
     result.report["total_seconds"] = round(time.perf_counter() - t0, 1)
-    folder = report_dir or settings.var_dir / "reports" / "recommend"
     write_report(result.report, folder, cfg.k)
     print(metrics_table(result.report["metrics"], cfg.k), flush=True)
     print(f"best parameters: {result.report['best_params']}", flush=True)

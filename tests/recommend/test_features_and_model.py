@@ -73,3 +73,15 @@ def test_report_written_with_plots(recommend_model: bentoml.Model, session_dir: 
     assert (folder / "report.json").exists() and (folder / "metrics_per_epoch.png").exists()
     assert (folder / "model_comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert recommend_model.info.metadata["lineage"]["dataset"].startswith("Online Retail II")
+
+
+def test_model_metadata_accepts_full_data_lineage() -> None:
+    import numpy as np
+
+    from services.recommend.pipeline import _metadata_safe
+
+    cleaned = _metadata_safe({"lineage": {"users_sampled": None, "rows": np.int64(3)}, "p": [np.float32(0.5), None]})
+    assert cleaned == {"lineage": {"rows": 3}, "p": [0.5]}
+    with bentoml.models.create("metadata-check", metadata=cleaned) as model:
+        pass
+    assert bentoml.models.get(model.tag).info.metadata["lineage"] == {"rows": 3}
