@@ -11,6 +11,8 @@ from pathlib import Path
 
 import typer
 
+from services.text.guard_evaluation import GuardReport
+
 app = typer.Typer(
     help="Descriptions (GPT-2), review summaries (MiniLM + T5) and the compliance guard.", no_args_is_help=True
 )
@@ -21,10 +23,22 @@ def _logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
 
+def write_guard_report(path: Path) -> GuardReport:
+    from services.text.guard_evaluation import load_and_evaluate
+    from services.text.reports import plot_guard_confusion, report_dir, write_json
+
+    report = load_and_evaluate(path)
+    out = report_dir()
+    write_json(out / "guard_report.json", report.model_dump())
+    counts = {k: (v.true_positives, v.false_positives, v.false_negatives) for k, v in report.per_kind.items()}
+    plot_guard_confusion(out / "guard_confusion.png", counts, f"compliance guard on {report.n_texts} labelled texts")
+    return report
+
+
 @app.command("train-generator")
 def train_generator(
-    steps: int = typer.Option(800, help="Optimizer steps."),
-    threads: int = typer.Option(2, help="Torch threads."),
+    steps: int = typer.Option(600, help="Optimizer steps."),
+    threads: int = typer.Option(0, help="Torch threads (0: two on an idle machine, one when busy)."),
 ) -> None:
     """Train ``text-generator`` (small GPT-2 on Myntra attribute → title pairs)."""
     _logging()
@@ -37,8 +51,8 @@ def train_generator(
 
 @app.command("train-summarizer")
 def train_summarizer(
-    steps: int = typer.Option(700, help="Optimizer steps."),
-    threads: int = typer.Option(2, help="Torch threads."),
+    steps: int = typer.Option(500, help="Optimizer steps."),
+    threads: int = typer.Option(0, help="Torch threads (0: two on an idle machine, one when busy)."),
 ) -> None:
     """Train ``text-summarizer`` (small T5 on review body → review title pairs)."""
     _logging()
@@ -50,10 +64,10 @@ def train_summarizer(
 
 
 @app.command()
-def train(threads: int = typer.Option(2, help="Torch threads.")) -> None:
+def train(threads: int = typer.Option(0, help="Torch threads (0: auto).")) -> None:
     """Train both default models."""
-    train_generator(steps=800, threads=threads)
-    train_summarizer(steps=700, threads=threads)
+    train_generator(steps=600, threads=threads)
+    train_summarizer(steps=500, threads=threads)
 
 
 @app.command()
@@ -71,8 +85,7 @@ def evaluate(
     from services.core.settings import get_settings
     from services.text.abstractive import load_abstractive
     from services.text.evaluation import EvalConfig, rouge_markdown, run_evaluation
-    from services.text.guard_evaluation import load_and_evaluate
-    from services.text.reports import report_dir, write_json
+    from services.text.reports import report_dir
 
     torch.set_num_threads(2)
     headliner = (
@@ -81,8 +94,7 @@ def evaluate(
     report = run_evaluation(
         embed_texts, headliner, EvalConfig(max_reviews=reviews, max_products=products), progress=typer.echo
     )
-    guard = load_and_evaluate(LABELLED_SET)
-    write_json(report_dir() / "guard_report.json", guard.model_dump())
+    guard = write_guard_report(LABELLED_SET)
     typer.echo("review → title (held-out products)\n" + rouge_markdown(report["review_task"]["table"]))
     typer.echo("product reviews → titles\n" + rouge_markdown(report["product_task"]["table"]))
     typer.echo(f"polarity lexicon: {report['polarity_lexicon']}")
@@ -96,10 +108,8 @@ def evaluate(
 
 @app.command("evaluate-guard")
 def evaluate_guard(path: Path = typer.Option(LABELLED_SET, help="Labelled JSON lines.")) -> None:
-    """Precision and recall of the compliance guard on a labelled set."""
-    from services.text.guard_evaluation import load_and_evaluate
-
-    report = load_and_evaluate(path)
+    """Precision and recall of the compliance guard on a labelled set (also written as JSON and PNG)."""
+    report = write_guard_report(path)
     typer.echo(json.dumps(report.model_dump(exclude={"errors"}), indent=2))
     for error in report.errors:
         typer.echo(f"mismatch {error['id']}: expected {error['expected']}, got {[g['kind'] for g in error['got']]}")
@@ -179,7 +189,7 @@ def prepare() -> None:
             continue
         except (LookupError, bentoml.exceptions.NotFound):
             typer.echo(f"text: {ref} missing, training the default model (about {minutes} minutes on 2 cores)")
-        trainer(steps=800 if trainer is train_generator else 700, threads=2)
+        trainer(steps=600 if trainer is train_generator else 500, threads=0)
 
 
 @app.command()

@@ -24,6 +24,11 @@ from .settings import PlatformSettings, get_settings
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# transformers and diffusers keep loading state in module globals, so two loads at once (one thread
+# per managed model) can leave weights on the meta device: loaders run one at a time per process.
+# Re-entrant, so a loader may take it again around its own ``from_pretrained`` calls.
+MODEL_LOAD_LOCK = threading.RLock()
+
 
 class ManagedModel(Generic[T]):
     """Declared on a service class: ``recommender = ManagedModel("recommend_model", load_recommender)``."""
@@ -50,7 +55,8 @@ class ManagedModel(Generic[T]):
         ref = self.ref(settings)
         try:
             model = ArtifactStore(settings).ensure_local(ref)
-            value = self.loader(model)
+            with MODEL_LOAD_LOCK:
+                value = self.loader(model)
         except Exception as exc:
             self._error = f"{ref}: {exc}"
             log.error("model %s failed to load: %s", ref, exc)
@@ -87,7 +93,8 @@ class ManagedModel(Generic[T]):
             if self._tag == str(resolved):
                 return False
             model = store.ensure_local(str(resolved))
-            value = self.loader(model)
+            with MODEL_LOAD_LOCK:
+                value = self.loader(model)
         except Exception as exc:
             log.warning("refresh of %s failed, keeping %s: %s", ref, self._tag, exc)
             return False

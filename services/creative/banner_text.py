@@ -1,8 +1,8 @@
 """Banner text arrangement: fitted headline, sub-headline and button stacked inside a text box.
 
 Sizes scale with the banner's shorter side; the headline takes up to 62 % of the height left
-after the button when there is a sub-headline. A sub-headline with no room left is dropped with a
-warning rather than drawn outside the box. The stack is centred vertically; lines are left-aligned
+after the button when there is a sub-headline. A sub-headline or button with no room left is
+dropped with a warning rather than drawn outside the box. The stack is centred vertically; lines are left-aligned
 beside a product (wide formats) and centred otherwise.
 """
 
@@ -14,7 +14,11 @@ from PIL import ImageDraw
 
 from .banner_layout import Box, box_size
 from .fonts import FontSet
-from .text_layout import FittedText, fit_text, fits
+from .text_layout import FittedText, fit_text, fits, line_height
+
+INK_SLACK = 2  # glyph ink may stick out of the advance width by a pixel on either side
+MIN_BUTTON_HEIGHT = 12
+MIN_FONT_SIZE = 6
 
 
 @dataclass
@@ -40,10 +44,13 @@ class Arrangement:
         return self.box[0] + int((box_size(self.box)[0] - width) // 2)
 
     def line_origins(self, block: Block) -> list[tuple[tuple[int, int], str]]:
-        return [
-            ((self.line_x(block.fitted.font.getlength(line)), block.top + i * block.fitted.line_height), line)
-            for i, line in enumerate(block.fitted.lines)
-        ]
+        """Drawing origins that align each line's ink (not its advance box) inside the text box."""
+        origins = []
+        for i, line in enumerate(block.fitted.lines):
+            left, _, right, _ = block.fitted.font.getbbox(line)
+            x = self.line_x(right - left) - int(left)
+            origins.append(((x, block.top + i * block.fitted.line_height), line))
+        return origins
 
     def ink(self, draw: ImageDraw.ImageDraw, block: Block) -> Box:
         return union([draw.textbbox(xy, line, font=block.fitted.font) for xy, line in self.line_origins(block)])
@@ -75,16 +82,26 @@ def arrange(
 ) -> Arrangement:
     """Fit and stack the text elements in ``box``."""
     tw, th = box_size(box)
+    tw -= INK_SLACK
     out = Arrangement(box, left_aligned, gap=max(4, round(0.03 * short_side)))
-    button_h = min(max(20, round(th * 0.18)), max(20, round(short_side * 0.11))) if cta else 0
+    button_h = 0
+    if cta:
+        button_h = min(max(20, round(th * 0.18)), max(20, round(short_side * 0.11)), int(th * 0.4))
+        if button_h < MIN_BUTTON_HEIGHT:
+            button_h = 0
+            out.warnings.append(f"{name}: no room for the call to action; left out")
     room = th - (button_h + out.gap if button_h else 0)
+    head_room = max(1, round(room * (0.62 if subheadline else 1.0)))
+    head_min = max(9, round(short_side * 0.03))
+    while head_min > MIN_FONT_SIZE and line_height(fonts.bold.at(head_min), 1.05) > head_room:
+        head_min -= 1  # tiny formats: one line of a smaller headline rather than text past the box
     head = fit_text(
         headline,
         fonts.bold,
         tw,
-        max(1, round(room * (0.62 if subheadline else 1.0))),
+        head_room,
         max_size=max(10, round(short_side * 0.11)),
-        min_size=max(9, round(short_side * 0.03)),
+        min_size=head_min,
         max_lines=3,
         spacing=1.05,
     )

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image, ImageFilter
-from scipy.ndimage import uniform_filter
 from pydantic import BaseModel, Field
+from scipy.ndimage import uniform_filter
 
 from .colour import linear_to_srgb, srgb_to_linear
 from .style_transfer import to_float, to_image

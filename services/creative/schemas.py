@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from PIL import Image
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -88,11 +88,19 @@ def check_base64_image(value: str) -> str:
     return value
 
 
-Prompt = Annotated[str, AfterValidator(check_prompt)]
-NegativePrompt = Annotated[str | None, AfterValidator(check_negative_prompt)]
-Side = Annotated[int | None, AfterValidator(check_side)]
-Steps = Annotated[int | None, AfterValidator(check_steps)]
-Guidance = Annotated[float | None, AfterValidator(check_guidance)]
+_LIMITS = get_creative_settings()  # documented in the OpenAPI schema; validation reads settings per call
+
+
+def _doc(**bounds: object) -> Any:
+    """Bounds for the OpenAPI schema only (the validators above enforce the configured values)."""
+    return Field(json_schema_extra=dict(bounds))
+
+
+Prompt = Annotated[str, AfterValidator(check_prompt), _doc(minLength=1, maxLength=_LIMITS.max_prompt_chars)]
+NegativePrompt = Annotated[str | None, AfterValidator(check_negative_prompt), _doc(maxLength=_LIMITS.max_prompt_chars)]
+Side = Annotated[int | None, AfterValidator(check_side), _doc(minimum=64, maximum=_LIMITS.max_side, multipleOf=8)]
+Steps = Annotated[int | None, AfterValidator(check_steps), _doc(minimum=1, maximum=_LIMITS.max_steps)]
+Guidance = Annotated[float | None, AfterValidator(check_guidance), _doc(minimum=0, maximum=_LIMITS.max_guidance)]
 Seed = Annotated[int | None, Field(ge=0, le=2**32 - 1)]
 Base64Image = Annotated[str, AfterValidator(check_base64_image)]
 
@@ -119,7 +127,7 @@ class GenerateRequest(BaseModel):
     steps: Steps = Field(None, description="Denoising steps; default from settings.")
     guidance_scale: Guidance = Field(None, description="Classifier-free guidance; 0 turns it off (Turbo).")
     seed: Seed = Field(None, description="Same seed and parameters give the same image; random when unset.")
-    num_images: int = Field(1, ge=1)
+    num_images: int = Field(1, ge=1, json_schema_extra={"maximum": _LIMITS.max_images_per_request})
     output_format: OutputFormat = "png"
 
     @field_validator("num_images")

@@ -91,7 +91,7 @@ class CreativeService(PlatformService):
         image: Path,
         prompt: Prompt,
         negative_prompt: NegativePrompt = None,
-        strength: Annotated[float, Field(gt=0.0, le=1.0)] = 0.6,
+        strength: Annotated[float, Field(ge=0.01, le=1.0)] = 0.6,
         steps: Steps = None,
         guidance_scale: Guidance = None,
         seed: Seed = None,

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -57,6 +57,11 @@ class CreativeSettings(BaseSettings):
     # --- fonts ---------------------------------------------------------------------
     font_path: Path | None = Field(None, description="Regular-weight font file (TTF/OTF/TTC) for banners.")
     bold_font_path: Path | None = Field(None, description="Bold font file for headlines and buttons.")
+
+    @field_validator("font_path", "bold_font_path", "torch_threads", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 @lru_cache(maxsize=1)

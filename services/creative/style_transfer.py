@@ -2,7 +2,8 @@
 
 * Reinhard: match the mean and standard deviation of each CIELAB channel of the content image to
   those of the style image (Reinhard et al., "Color Transfer between Images", 2001, in Lab).
-* Histogram matching: map each RGB channel through the content CDF onto the style CDF.
+* Histogram matching: map each RGB channel through the content CDF onto the style CDF, with the
+  step between neighbouring levels capped so that large flat areas do not blotch at their edges.
 * Texture: scale the content's fine-detail layer (luminance minus a blur) so its energy follows
   the style's, which carries some of the style's grain or smoothness.
 ``strength`` blends the result with the content (0 gives the content back, 1 the full transfer).
@@ -45,19 +46,34 @@ def reinhard(content: np.ndarray, style: np.ndarray) -> np.ndarray:
     return lab_to_rgb(out)
 
 
-def match_histograms(content: np.ndarray, style: np.ndarray) -> np.ndarray:
-    """Per-channel histogram matching of 8-bit levels (content CDF -> style quantiles)."""
+def limit_slope(lut: np.ndarray, counts: np.ndarray, max_slope: float) -> np.ndarray:
+    """Cap the step between neighbouring levels of a monotone LUT, keeping its pixel-weighted mean.
+
+    A content level holding many pixels (a flat studio background) makes plain histogram matching
+    jump across many output levels between it and its neighbours, which shows as blotches along
+    edges; capping the step keeps neighbouring content levels close in the output.
+    """
+    steps = np.clip(np.diff(lut), 0.0, max_slope)
+    capped = np.concatenate([[0.0], np.cumsum(steps)])
+    weights = counts / max(1, counts.sum())
+    return capped + float(((lut - capped) * weights).sum())
+
+
+def match_histograms(content: np.ndarray, style: np.ndarray, max_slope: float = 10.0) -> np.ndarray:
+    """Per-channel histogram matching of 8-bit levels (content CDF -> style quantiles), slope-capped."""
     out = np.empty_like(content)
-    levels = np.arange(256)
+    levels = np.arange(256, dtype=np.float64)
     for ch in range(3):
         c_vals = np.clip(content[..., ch] * 255 + 0.5, 0, 255).astype(np.uint8)
         s_vals = np.clip(style[..., ch] * 255 + 0.5, 0, 255).astype(np.uint8)
-        c_cdf = np.cumsum(np.bincount(c_vals.ravel(), minlength=256)).astype(np.float64)
+        c_counts = np.bincount(c_vals.ravel(), minlength=256).astype(np.float64)
         s_cdf = np.cumsum(np.bincount(s_vals.ravel(), minlength=256)).astype(np.float64)
-        c_cdf /= c_cdf[-1]
-        s_cdf /= s_cdf[-1]
-        lut = np.interp(c_cdf, s_cdf, levels).astype(np.float32) / 255.0
-        out[..., ch] = lut[c_vals]
+        c_cdf = np.cumsum(c_counts)
+        # each content level goes to the style quantile at the middle of its own probability mass
+        c_mid = (c_cdf - c_counts / 2) / c_cdf[-1]
+        lut = np.interp(c_mid, s_cdf / s_cdf[-1], levels)
+        lut = limit_slope(lut, c_counts, max_slope)
+        out[..., ch] = (np.clip(lut, 0, 255) / 255.0).astype(np.float32)[c_vals]
     return out
 
 

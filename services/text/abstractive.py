@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
 from .device import pick_device
+from .model_loading import LOAD_LOCK
 from .settings import get_text_settings
 
 
@@ -30,12 +32,11 @@ class AbstractiveSummarizer:
     def from_path(
         cls, path: str | Path, metadata: dict[str, Any] | None = None, tag: str | None = None
     ) -> AbstractiveSummarizer:
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
         meta = metadata or {}
         device, dtype = pick_device()
-        tokenizer = AutoTokenizer.from_pretrained(str(path))
-        model = AutoModelForSeq2SeqLM.from_pretrained(str(path), dtype=dtype).to(device).eval()
+        with LOAD_LOCK:
+            tokenizer = AutoTokenizer.from_pretrained(str(path))
+            model = AutoModelForSeq2SeqLM.from_pretrained(str(path), dtype=dtype).to(device).eval()
         return cls(model, tokenizer, device, input_prefix=str(meta.get("input_prefix", "")), tag=tag)
 
     @torch.inference_mode()

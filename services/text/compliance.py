@@ -3,8 +3,8 @@
 ``check_text(text, attributes=None, language="en")`` looks for three things:
 
 * absolute or superlative advertising claims (English and Chinese lexicons),
-* statements contradicting the product's attributes: a colour, material, gender or brand that is
-  not the product's (only for attributes that are given; a brand is also flagged when the
+* statements contradicting the product's attributes: a colour, material, gender, brand or article
+  type (heels for a pair of flats) that is not the product's (only for attributes that are given; a brand is also flagged when the
   attributes name no brand, because an unsupported brand is itself a false claim),
 * PII: emails, phone numbers, URLs and postal addresses.
 
@@ -24,8 +24,11 @@ from pydantic import BaseModel, ConfigDict
 from .attributes import Language, ProductAttributes
 from .lexicon_attributes import (
     ALLOWED_GENDER_WORDS,
+    ARTICLE_FAMILIES,
+    ARTICLE_TEXT_EXCLUDED,
     COLOUR_FAMILIES,
     GENDER_TERMS,
+    GENERIC_ARTICLE_FAMILIES,
     MATERIAL_FAMILIES,
     MATERIAL_TEXT_EXCLUDED,
     MULTI_COLOUR_VALUES,
@@ -46,7 +49,7 @@ class Violation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kind: ViolationKind
-    subtype: str  # claim | colour | material | gender | brand | email | phone | url | address
+    subtype: str  # claim | colour | material | gender | brand | category | email | phone | url | address
     span: tuple[int, int]
     text: str
     message: str
@@ -56,6 +59,7 @@ class Violation(BaseModel):
 _COLOURS = {normalise_term(k): v for k, v in COLOUR_FAMILIES.items()}
 _MATERIALS = {normalise_term(k): v for k, v in MATERIAL_FAMILIES.items()}
 _GENDERS = {normalise_term(k): v for k, v in GENDER_TERMS.items()}
+_ARTICLES = {normalise_term(k): v for k, v in ARTICLE_FAMILIES.items()}
 _BRAND_OF: dict[str, str] = {}
 for _key, _names in BRANDS.items():
     for _name in _names:
@@ -71,6 +75,8 @@ def _matchers() -> dict[str, TermMatcher]:
         "material_value": TermMatcher(_MATERIALS),
         "material_text": TermMatcher(t for t in _MATERIALS if t not in MATERIAL_TEXT_EXCLUDED),
         "gender": TermMatcher(_GENDERS),
+        "article_value": TermMatcher(_ARTICLES),
+        "article_text": TermMatcher(t for t in _ARTICLES if t not in ARTICLE_TEXT_EXCLUDED),
         "brand": TermMatcher(
             [n for n in brand_names if n not in CASE_SENSITIVE_NAMES],
             [n for n in brand_names if n in CASE_SENSITIVE_NAMES],
@@ -100,6 +106,7 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "says '{span}' but the product is for {value}",
         "zh": "文中适用人群“{span}”与商品性别{value}不符",
     },
+    "category": {"en": "says '{span}' but the product is {value}", "zh": "文中品类“{span}”与商品品类{value}不符"},
     "brand": {
         "en": "mentions brand '{span}' but the product's brand is {value}",
         "zh": "文中品牌“{span}”与商品品牌{value}不符",
@@ -270,6 +277,39 @@ def find_gender_mismatches(
     return out
 
 
+def _article_agrees(text_families: frozenset[str], product: frozenset[str]) -> bool:
+    specific_text = text_families - GENERIC_ARTICLE_FAMILIES
+    specific_product = product - GENERIC_ARTICLE_FAMILIES
+    if not specific_text or not specific_product:  # a group word, or a product we only know the group of
+        return bool(text_families & product)
+    return bool(specific_text & specific_product)
+
+
+def find_category_mismatches(
+    text: str, attrs: ProductAttributes, skip: list[tuple[int, int]], language: Language
+) -> list[Violation]:
+    if not attrs.category:
+        return []
+    matchers = _matchers()
+    product = _families(" | ".join(attrs.category), matchers["article_value"], _ARTICLES)
+    if not product:
+        return []
+    out: list[Violation] = []
+    for match in matchers["article_text"].find(text, skip=skip):
+        if _article_agrees(_ARTICLES[match.term], product) or _STYLING.search(text[: match.start]):
+            continue
+        out.append(
+            Violation(
+                kind="attribute_mismatch",
+                subtype="category",
+                span=(match.start, match.end),
+                text=match.text,
+                message=_message("category", language, span=match.text, value=" > ".join(attrs.category)),
+            )
+        )
+    return out
+
+
 def find_pii(text: str, language: Language = "en") -> list[Violation]:
     return [
         Violation(
@@ -300,6 +340,7 @@ def check_text(
         violations += find_colour_mismatches(text, attrs, skip, language)
         violations += find_material_mismatches(text, attrs, skip, language)
         violations += find_gender_mismatches(text, attrs, skip, language)
+        violations += find_category_mismatches(text, attrs, skip, language)
     return sorted(violations, key=lambda v: (v.span, v.kind))
 
 

@@ -11,6 +11,9 @@ Hugging Face causal LM works. BentoML metadata tells how to prompt it: ``prompt_
 (``attributes-v1`` for the default model trained here, ``chat`` for instruct models with a chat
 template) and ``languages`` (what it can write; other languages get a title built from the
 attributes).
+
+transformers is imported at module level on purpose: its lazy attribute loading is not safe when
+several model-loading threads resolve names for the first time at once.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from .attributes import PromptFormat, chat_messages, v1_prompt
 from .compliance import Violation, check_text
 from .decoding import DecodeSetup, decode_batch, stream_text
 from .device import pick_device
 from .grounding import compose_description, template_title
+from .model_loading import LOAD_LOCK
 from .sampling import SamplingParams, attempt_seed
 from .schemas import DescriptionRequest, DescriptionResult, StreamEvent
 from .settings import get_text_settings
@@ -80,14 +85,13 @@ class GeneratorRuntime:
     def from_path(
         cls, path: str | Path, metadata: dict[str, Any] | None = None, tag: str | None = None
     ) -> GeneratorRuntime:
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
         meta = metadata or {}
         device, dtype = pick_device()
-        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        with LOAD_LOCK:
+            tokenizer = AutoTokenizer.from_pretrained(str(path))
+            model = AutoModelForCausalLM.from_pretrained(str(path), dtype=dtype).to(device).eval()
         if tokenizer.pad_token_id is None:
             tokenizer.pad_token = tokenizer.eos_token
-        model = AutoModelForCausalLM.from_pretrained(str(path), dtype=dtype).to(device).eval()
         fmt = meta.get("prompt_format") or ("chat" if getattr(tokenizer, "chat_template", None) else "attributes-v1")
         languages = tuple(meta.get("languages") or ("en",))
         return cls(model, tokenizer, device, prompt_format=fmt, languages=languages, tag=tag)

@@ -31,7 +31,7 @@ from .metadata import bentoml_safe
 from .reports import plot_loss_curve, report_dir, write_json
 from .sampling import SamplingParams
 from .tokenizer_training import CAUSAL_SPEC, TokenizerSpec, train_tokenizer
-from .training_loop import LoopConfig, train_steps
+from .training_loop import LoopConfig, auto_threads, train_steps
 
 log = logging.getLogger(__name__)
 MODEL_NAME = "text-generator"
@@ -44,7 +44,7 @@ class GeneratorTrainConfig:
     n_embd: int = 128
     n_head: int = 4
     n_positions: int = 128
-    steps: int = 800
+    steps: int = 600
     batch_size: int = 32
     learning_rate: float = 3e-3
     warmup_steps: int = 50
@@ -53,7 +53,7 @@ class GeneratorTrainConfig:
     max_rows: int | None = None  # read only the first rows of the CSV (quick runs)
     eval_pairs: int = 300
     seed: int = 0
-    threads: int = 2
+    threads: int = 0  # 0: auto (two on an idle machine, one when the CPUs are busy)
     model_name: str = MODEL_NAME
     show_progress: bool = True
 
@@ -162,7 +162,8 @@ def train_generator(
     from transformers import GPT2Config, GPT2LMHeadModel
 
     torch.manual_seed(cfg.seed)
-    torch.set_num_threads(cfg.threads)
+    threads = cfg.threads or auto_threads()
+    torch.set_num_threads(threads)
     data_dir = data_dir or get_settings().data_dir
     started = time.perf_counter()
     pairs = load_title_pairs(data_dir, seed=cfg.seed, limit=cfg.max_rows)
@@ -217,6 +218,7 @@ def train_generator(
             "guard_flagged_generated": quality["guard_flagged_generated"],
             "guard_flagged_real_titles": quality["guard_flagged_real_titles"],
             "train_seconds": result.seconds,
+            "threads": threads,
             "total_seconds": seconds,
         },
         "data": {

@@ -7,6 +7,8 @@ Sentences are added in order of importance until ``max_length`` characters would
 
 from __future__ import annotations
 
+import re
+
 from .attributes import Language, ProductAttributes, Tone
 from .zh_terms import ARTICLES, COLOURS, GENDERS, MATERIALS, SEASONS, USAGES, zh
 
@@ -63,7 +65,7 @@ def _article_phrase(article: str | None, colour: str | None) -> str:
     """'a navy blue shirt', 'a pair of black sports shoes', or 'this product' without a category."""
     if not article:
         return f"a {colour.lower()} product" if colour else "this product"
-    noun = article.lower().replace("tshirts", "t-shirts").replace("tshirt", "t-shirt")
+    noun = re.sub(r"\btshirt", "t-shirt", article.lower())
     colour_part = f"{colour.lower()} " if colour else ""
     if noun.endswith(_PAIR_WORDS):
         return f"a pair of {colour_part}{noun}"

@@ -119,3 +119,94 @@ ALLOWED_GENDER_WORDS: dict[str, frozenset[str]] = {
     "Boys": frozenset({"boys", "kids"}),
     "Girls": frozenset({"girls", "kids"}),
 }
+
+# Article types. Generic words (shoes, top, bag, ...) name a group and agree with every member of it;
+# specific ones must match the product's own article ("heels" for a pair of flats is a contradiction).
+_ARTICLE_TABLE = """
+footwear: footwear | shoes | shoe | 鞋 | 鞋子 | 鞋履
+topwear: topwear | top | tops | 上衣 | 上装
+bottomwear: bottomwear | 下装
+bags: bags | bag | 包
+tshirt: t-shirt | t-shirts | tshirt | tshirts | tee | tees | polo t-shirt | T恤
+shirt: shirt | shirts | 衬衫
+top: blouse | blouses | camisole | camisoles
+kurta: kurta | kurtas | kurti | kurtis | tunic | tunics | 库尔塔长衫 | 库尔蒂衫
+sweatshirt: sweatshirt | sweatshirts | hoodie | hoodies | 卫衣
+sweater: sweater | sweaters | cardigan | cardigans | pullover | 毛衣
+jacket: jacket | jackets | blazer | blazers | coat | coats | 夹克 | 外套 | 西装外套
+dress: dress | dresses | gown | 连衣裙
+jeans: jeans | 牛仔裤
+trousers: trousers | trouser | pants | chinos | 长裤
+shorts: shorts | bermuda | bermudas | 短裤
+skirt: skirt | skirts | 半身裙
+track_pants: track pants | track pant | joggers | 运动长裤 | 运动裤
+leggings: leggings | capris | capri | 打底裤 | 七分裤
+heels: heels | pumps | stilettos | 高跟鞋
+flats: flats | ballerinas | 平底鞋
+sandals: sandals | sandal | 凉鞋
+flats: sandals | sandal | 凉鞋
+heels: sandals | sandal | 凉鞋
+flip_flops: flip flops | flip-flops | flip flop | slippers | 人字拖 | 拖鞋
+sports_shoes: sports shoes | sports shoe | running shoes | running shoe | trainers | sneakers | sneaker | 运动鞋 | 跑鞋 | 跑步鞋
+casual_shoes: casual shoes | casual shoe | sneakers | sneaker | loafers | 休闲鞋
+formal_shoes: formal shoes | formal shoe | oxfords | brogues | 正装鞋
+watch: watch | watches | 手表
+handbag: handbag | handbags | tote | totes | 手提包
+backpack: backpack | backpacks | rucksack | 双肩包 | 背包
+clutch: clutch | clutches | 手拿包
+wallet: wallet | wallets | 钱包
+belt: belt | belts | 腰带
+socks: socks | sock | 袜子
+sunglasses: sunglasses | 太阳镜 | 墨镜
+cap: cap | caps | 帽子
+earrings: earrings | 耳环
+bra: bra | bras | 文胸
+briefs: briefs | boxers | trunk | trunks | 三角内裤 | 四角裤 | 平角内裤
+footwear: heels | flats | sandals | flip flops | sports shoes | casual shoes | formal shoes | 高跟鞋 | 平底鞋 | 凉鞋
+footwear: 人字拖 | 运动鞋 | 休闲鞋 | 正装鞋
+topwear: t-shirt | t-shirts | tshirt | tshirts | shirt | shirts | kurta | kurtas | kurti | kurtis | sweatshirt
+topwear: sweatshirts | sweater | sweaters | jacket | jackets | T恤 | 衬衫 | 卫衣 | 毛衣 | 夹克
+bags: handbag | handbags | backpack | backpacks | clutch | clutches | 手提包 | 双肩包 | 手拿包
+"""
+ARTICLE_FAMILIES: dict[str, frozenset[str]] = _parse(_ARTICLE_TABLE)
+# The catalogue files most sandals under Flats or Heels, so "sandals" agrees with both.
+# Group words: a text word in this set agrees with any product whose category is in the group.
+GENERIC_ARTICLE_FAMILIES = frozenset({"footwear", "topwear", "bottomwear", "bags"})
+# Accessories are often mentioned as complements ("wear it with a belt"): they count in attribute
+# values but are not taken as claims about the product when they appear in text.
+ARTICLE_TEXT_EXCLUDED = frozenset(
+    {
+        "watch",
+        "watches",
+        "belt",
+        "belts",
+        "socks",
+        "sock",
+        "sunglasses",
+        "cap",
+        "caps",
+        "earrings",
+        "bra",
+        "bras",
+        "briefs",
+        "boxers",
+        "trunk",
+        "trunks",
+        "wallet",
+        "wallets",
+        "coat",
+        "coats",
+        "tee",
+        "tees",
+        "手表",
+        "腰带",
+        "袜子",
+        "太阳镜",
+        "墨镜",
+        "帽子",
+        "耳环",
+        "文胸",
+        "钱包",
+        "包",
+    }
+)

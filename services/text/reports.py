@@ -73,3 +73,32 @@ def plot_rouge_table(path: Path, rows: dict[str, dict[str, float]], title: str) 
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def plot_guard_confusion(path: Path, counts: dict[str, tuple[int, int, int]], title: str) -> Path:
+    """Per violation kind: a 2 × 2 confusion matrix (TN is not defined per kind, so it shows TP, FP, FN)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kinds = list(counts)
+    fig, axes = plt.subplots(1, len(kinds), figsize=(3.0 * len(kinds), 2.8), dpi=100, squeeze=False)
+    for ax, kind in zip(axes[0], kinds, strict=True):
+        tp, fp, fn = counts[kind]
+        grid = np.array([[tp, fn], [fp, 0]])
+        ax.imshow(grid, cmap="Blues")
+        for (r, c), value in np.ndenumerate(grid):
+            label = "" if (r, c) == (1, 1) else str(value)
+            colour = "white" if value > grid.max() / 2 else "black"
+            ax.text(c, r, label, ha="center", va="center", fontsize=12, color=colour)
+        ax.set_xticks([0, 1], ["flagged", "missed"])
+        ax.set_yticks([0, 1], ["labelled", "not labelled"])
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        ax.set_title(f"{kind}\nP={precision:.2f} R={recall:.2f}", fontsize=9)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path

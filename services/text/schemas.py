@@ -68,7 +68,9 @@ TitleSource = Literal["model", "template"]
 class DescriptionResult(BaseModel):
     title: str
     description: str
-    violations: list[Violation] = Field(description="Empty when the guard found nothing.")
+    violations: list[Violation] = Field(
+        description="Empty when the guard found nothing; spans index into title + '\\n' + description."
+    )
     language: Language
     tone: Tone = "neutral"
     title_source: TitleSource = Field("model", description="'template' when the model cannot write this language.")
@@ -139,6 +141,9 @@ class ReviewSummary(BaseModel):
     n_reviews: int
     average_rating: float | None
     pii_removed: int = Field(description="PII spans scrubbed from the reviews before summarizing.")
+    violations: list[Violation] = Field(
+        default_factory=list, description="What the guard finds in the summary (customer superlatives, say)."
+    )
     model: str | None = None
 
 

@@ -14,6 +14,7 @@ from collections.abc import AsyncGenerator
 from typing import Annotated
 
 import bentoml
+import sentence_transformers  # noqa: F401  (imported here, in the main thread, before loader threads start)
 from annotated_types import MaxLen, MinLen
 from pydantic import AfterValidator, Field
 
@@ -22,6 +23,7 @@ from services.core.service_kit import PlatformService, batch_api, platform_servi
 
 from .attributes import Language, ProductAttributes
 from .compliance import check_text
+from .model_loading import LOAD_LOCK
 from .runtime import GENERATOR, SUMMARIZER
 from .schemas import ComplianceReport, DescriptionRequest, DescriptionResult, ProductReviews, ReviewSummary
 from .settings import get_text_settings
@@ -30,6 +32,9 @@ from .summarizer import Summarizer
 log = logging.getLogger(__name__)
 _SETTINGS = get_text_settings()
 MAX_CHECK_CHARS_HARD = 200_000
+# BentoML answers 503 when it predicts a queued request would wait longer than max_latency_ms;
+# a generation batch takes seconds on a busy CPU, so the bound is set well above that.
+BATCH_LATENCY_MS = 30_000
 
 
 def _check_cap(text: str) -> str:
@@ -62,7 +67,8 @@ class TextService(PlatformService):
 
     def _warm_embedder(self) -> None:
         try:
-            embed_texts(["warm-up"])
+            with LOAD_LOCK:
+                embed_texts(["warm-up"])
             self._embedder_ready.set()
         except Exception as exc:  # readiness stays false; the reason is in the log
             log.error("sentence embedder failed to load: %s", exc)
@@ -70,7 +76,7 @@ class TextService(PlatformService):
     def __is_ready__(self) -> bool:
         return super().__is_ready__() and self._embedder_ready.is_set()
 
-    @batch_api(max_batch_size=16, max_latency_ms=100)
+    @batch_api(max_batch_size=16, max_latency_ms=BATCH_LATENCY_MS)
     def generate_description(
         self, items: Annotated[list[DescriptionRequest], MinLen(1), MaxLen(_SETTINGS.max_items_per_request)]
     ) -> list[DescriptionResult]:
@@ -85,7 +91,7 @@ class TextService(PlatformService):
         while (event := await loop.run_in_executor(None, next, events, None)) is not None:
             yield event.model_dump_json() + "\n"
 
-    @batch_api(max_batch_size=8, max_latency_ms=100)
+    @batch_api(max_batch_size=8, max_latency_ms=BATCH_LATENCY_MS)
     def summarize_reviews(
         self, products: Annotated[list[ProductReviews], MinLen(1), MaxLen(_SETTINGS.max_products_per_request)]
     ) -> list[ReviewSummary]:

@@ -2,7 +2,8 @@
 
 ``Summarizer.summarize_batch(products)`` is the pure, in-process path behind ``/summarize_reviews``.
 All sentences of a batch are embedded in one call. Reviews are PII-scrubbed first, so nothing
-personal is embedded, selected or echoed back.
+personal is embedded, selected or echoed back; the guard then lists what the summary still says
+that marketing copy must not (customers' own superlatives, "best dress ever").
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .compliance import check_text
 from .extractive import Embedder, centroid_relevance, mmr_select
 from .pii import scrub
 from .polarity import is_con, is_pro, polarity
@@ -83,13 +85,14 @@ class Summarizer:
         return ReviewSummary(
             product_id=product.product_id,
             method=product.method,
-            summary=" ".join(sentences[i].text for i in picked),
+            summary=(summary := " ".join(sentences[i].text for i in picked)),
             sentences=[_ref(sentences[i], float(relevance[i])) for i in picked],
             pros=pros,
             cons=cons,
             n_reviews=len(product.reviews),
             average_rating=round(sum(ratings) / len(ratings), 3) if ratings else None,
             pii_removed=removed,
+            violations=check_text(summary),
         )
 
     def _polar(
@@ -122,4 +125,6 @@ class Summarizer:
         headlines = self.headliner.summarize_texts(sources)
         for i, headline in zip(wanted, headlines, strict=True):
             clean, _ = scrub(headline)
-            summaries[i] = summaries[i].model_copy(update={"summary": clean, "model": self.headliner.tag})
+            summaries[i] = summaries[i].model_copy(
+                update={"summary": clean, "model": self.headliner.tag, "violations": check_text(clean)}
+            )

@@ -8,6 +8,7 @@ is returned for the report's learning curve.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,17 @@ class LoopConfig:
 class LoopResult:
     losses: list[float]
     seconds: float
+
+
+def auto_threads(limit: int = 2) -> int:
+    """``limit`` threads on an idle machine, one when the CPUs are already busy: oversubscribed OpenMP
+    threads spin and wait, and a two-thread step then runs several times slower than a one-thread step."""
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        return limit
+    cores = os.cpu_count() or 1
+    return max(1, min(limit, cores - int(busy + 0.5)))
 
 
 def lr_factor(step: int, cfg: LoopConfig) -> float:

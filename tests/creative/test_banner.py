@@ -111,3 +111,16 @@ def test_missing_glyphs_are_detected() -> None:
         pytest.skip("DejaVu Sans not installed")
     face = FontFace(str(dejavu), 0)
     assert draws_glyph(face, "A") and not draws_glyph(face, "中")
+
+
+@pytest.mark.parametrize("size", [(64, 64), (64, 600), (600, 64), (4096, 64)])
+def test_tiny_and_extreme_formats_drop_elements_rather_than_overflow(fonts: FontSet, size: tuple[int, int]) -> None:
+    fmt = BannerFormat("custom", *size)
+    for product in (None, product_photo((60, 300))):
+        content = BannerContent(
+            "Mid-season sale on dresses", "Free shipping", "Shop now", product, BrandColours((9, 9, 9))
+        )
+        result = compose_banner(fmt, content, fonts, background="gradient")
+        assert result.image.size == size
+        assert result.texts[0].role == "headline"
+        assert all(inside(t.box, result.safe_area) and t.contrast >= 4.5 for t in result.texts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import bentoml
@@ -85,3 +86,23 @@ def test_restyle_keeps_aspect_and_checks_steps_times_strength(engine: DiffusionE
 def test_fit_to_multiple_of_8() -> None:
     assert fit_to_multiple_of_8(product_photo((1000, 333)), 512).size == (512, 168)
     assert fit_to_multiple_of_8(product_photo((20, 900)), 512).size == (64, 512)
+
+
+def test_imported_diffusers_folder_keeps_turbo_defaults(tiny_model: str, tmp_path: Path) -> None:
+    """``creative import-diffusers``: any diffusers folder becomes a model; its defaults apply."""
+    from typer.testing import CliRunner
+
+    from scripts.commands.creative import app
+    from services.creative.diffusion import load_engine
+    from services.creative.settings import CreativeSettings
+
+    folder = tmp_path / "turbo"
+    shutil.copytree(bentoml.models.get(tiny_model).path, folder, ignore=shutil.ignore_patterns("model.yaml"))
+    args = ["import-diffusers", str(folder), "--name", "creative-imported", "--default-steps", "1"]
+    result = CliRunner().invoke(app, [*args, "--default-guidance", "0", "--source", "test"])
+    assert result.exit_code == 0, result.output
+    model = bentoml.models.get("creative-imported:latest")
+    engine = load_engine(model, CreativeSettings(torch_threads=1))
+    assert (engine.defaults.steps, engine.defaults.guidance_scale) == (1, 0.0)
+    out = generate_images(engine, [GenerateRequest(prompt="turbo", seed=1)])[0]
+    assert out.steps == 1 and out.guidance_scale == 0.0

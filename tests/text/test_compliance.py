@@ -97,6 +97,17 @@ def test_pii_kinds_and_chinese_neighbours() -> None:
     assert scrub("looks very 1930-1940s, Awww...") == ("looks very 1930-1940s, Awww...", 0)
 
 
+def test_article_type_contradictions() -> None:
+    flats = {"category": ["Footwear", "Shoes", "Flats"], "colour": "White"}
+    assert kinds(check_text("White Heels", flats)) == [("attribute_mismatch", "category")]
+    assert check_text("White flats; comfortable shoes. Also sold as sandals.", flats) == []
+    assert check_text("Running shoes", SHOES) == [] and check_text("Nike sneakers", SHOES) == []
+    shirt = {"category": ["Apparel", "Topwear", "Shirts"]}
+    assert kinds(check_text("A striped T-shirt", shirt)) == [("attribute_mismatch", "category")]
+    assert check_text("A shirt, a great top for work; style it with jeans", shirt) == []
+    assert check_text("A shirt to wear with a belt and a watch", shirt) == []
+
+
 def test_attributes_may_be_a_plain_mapping_or_absent() -> None:
     assert check_text("Women shoes", None) == []
     assert check_text("Women shoes", SHOES)[0].subtype == "gender"

@@ -51,7 +51,7 @@ def test_sampling_caps_and_seeds() -> None:
     narrow = SamplingParams(4, 1.0, 0.01, 0)
     assert {sample_token(logits, narrow, make_generator(s)) for s in range(20)} == {1}
     cold = SamplingParams(4, 0.05, 1.0, 0)
-    assert {sample_token(logits, cold, make_generator(s)) for s in range(20)} == {1}
+    assert {sample_token(torch.tensor([0.0, 5.0, 4.0]), cold, make_generator(s)) for s in range(20)} == {1}
     warm = SamplingParams(4, 3.0, 1.0, 0)
     draws = [sample_token(logits, warm, make_generator(s)) for s in range(50)]
     assert len(set(draws)) > 1
@@ -155,3 +155,27 @@ def test_chat_prompt_format_uses_the_tokenizer_chat_template(runtime: GeneratorR
 def test_device_is_cpu_here(runtime: GeneratorRuntime) -> None:
     assert runtime.device.type == ("cuda" if torch.cuda.is_available() else "cpu")
     assert next(runtime.model.parameters()).dtype == (torch.float16 if torch.cuda.is_available() else torch.float32)
+
+
+def test_pretrained_weights_are_imported_as_a_configuration_change(
+    generator_model: bentoml.Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from services.core.artifact_store import ArtifactStore
+    from services.text.pretrained import import_pretrained
+
+    folder = tmp_path / "instruct-model"
+    shutil.copytree(generator_model.path, folder)
+    imported = import_pretrained(folder, "generator", prompt_format="chat", languages=["en", "zh"])
+    assert imported.info.metadata["prompt_format"] == "chat"
+    monkeypatch.setenv("ADSERVE_TEXT_GENERATOR_MODEL", str(imported.tag))
+    from services.core.settings import get_settings
+
+    try:
+        runtime = load_generator(ArtifactStore().ensure_local(get_settings().text_generator_model))
+        assert runtime.prompt_format == "chat" and runtime.writes("zh") and runtime.tag == str(imported.tag)
+    finally:
+        bentoml.models.delete(str(imported.tag))  # keep text-generator:latest the tiny trained model
+    with pytest.raises(FileNotFoundError):
+        import_pretrained(tmp_path, "generator")
