@@ -2,6 +2,7 @@
 # envs/dev and envs/prod call this module with their own settings.
 
 data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
@@ -191,7 +192,7 @@ module "access_logs" {
   source = "../modules/log-archive"
 
   bucket_name        = local.access_log_bucket_name
-  source_bucket_arns = ["arn:aws:s3:::${local.model_bucket_name}"]
+  source_bucket_arns = ["arn:${data.aws_partition.current.partition}:s3:::${local.model_bucket_name}"]
   retention_days     = var.access_log_retention_days
   force_destroy      = var.force_destroy_buckets
   tags               = local.tags
