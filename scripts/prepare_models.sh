@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BENTOML_HOME=${BENTOML_HOME:-$PWD/.bentoml} HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
-for cap in ${ADSERVE_CAPABILITIES:-recommend vision text creative}; do
+for cap in ${ADSERVE_CAPABILITIES:-recommend vision text creative campaign}; do
   printf '\n==> preparing %s model(s)\n' "$cap"
   .venv/bin/python -m scripts.cli "$cap" prepare
 done

@@ -26,7 +26,12 @@ import pytest  # noqa: E402
 from services.core.settings import get_settings  # noqa: E402
 from tests.support.s3_server import S3Server  # noqa: E402
 
-pytest_plugins = ["tests.recommend.fixtures"]
+pytest_plugins = [
+    "tests.recommend.fixtures",
+    "tests.vision.fixtures",
+    "tests.text.fixtures",
+    "tests.creative.fixtures",
+]
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(
-    help="Product-image classification and visual similarity (Fashion-MNIST).", no_args_is_help=True
-)
+app = typer.Typer(help="Product-image classification and visual similarity (Fashion-MNIST).", no_args_is_help=True)
 
 
 def _setup_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
 
 
 def _reports_dir() -> Path:
@@ -75,6 +74,8 @@ def evaluate(
     if "accuracy" in cls:
         typer.echo(cls["classification_report_text"])
         typer.echo(f"test accuracy: {cls['accuracy']:.4f}")
+        photos = cls["photo_inputs"]
+        typer.echo(f"accuracy on {photos['images']} photo-style inputs ({photos['input']}): {photos['accuracy']:.4f}")
     sim = report["similarity"]
     if sim.get("available"):
         typer.echo(f"precision@{sim['k']} (held-out queries): " + json.dumps(sim["precision_at_k"], indent=1))
@@ -128,7 +129,7 @@ def benchmark(
     out_dir.mkdir(parents=True, exist_ok=True)
     result = {"model": str(model.tag), "rows": rows}
     (out_dir / "benchmark_offline.json").write_text(json.dumps(result, indent=2))
-    plot_throughput(rows, out_dir / "throughput_offline.png", f"{model.tag}: offline, {threads} CPU threads")
+    plot_throughput(rows, out_dir / "throughput_offline.png", f"{model.tag}: offline, torch threads = {threads}")
     for row in rows:
         typer.echo(
             f"{row['input']:>18}  batch {row['batch_size']:>3}: {row['images_per_s']:>8.1f} images/s "
@@ -148,9 +149,7 @@ def import_hf(
     _setup_logging()
     from services.vision.pipeline import import_hf_model
 
-    model = import_hf_model(
-        source, name=name, data_dir=_data_dir() if catalog else None, catalog_limit=catalog_limit
-    )
+    model = import_hf_model(source, name=name, data_dir=_data_dir() if catalog else None, catalog_limit=catalog_limit)
     typer.echo(f"saved {model.tag}; publish: python -m scripts.cli publish {model.tag} --alias production")
 
 

@@ -92,9 +92,22 @@ def as_model(model: type[M], value: Any) -> M:
     return value if isinstance(value, model) else model.model_validate(value)
 
 
-async def _guarded(dependency: str, call: Awaitable[Any], timeout: float) -> tuple[Any, Failure | None]:
+async def _guarded(dependency: str, call: Callable[[], Awaitable[Any]], timeout: float) -> tuple[Any, Failure | None]:
+    """One dependency call within its time budget; a dropped connection is retried once.
+
+    Every call here is idempotent, and BentoML's proxy recycles its pooled session every few
+    hundred requests, which can cut a request that is being written ("Can not write request body").
+    """
+
+    async def attempts() -> Any:
+        try:
+            return await call()
+        except OSError as exc:
+            log.info("%s: connection dropped (%s); retrying once", dependency, exc)
+            return await call()
+
     try:
-        return await asyncio.wait_for(call, timeout), None
+        return await asyncio.wait_for(attempts(), timeout), None
     except Exception as exc:
         failure = classify(dependency, exc)
         log.warning("%s (%s)", failure, failure.detail)
@@ -114,7 +127,9 @@ class Composer:
         self.choose = choose
 
     async def run(self, request: CampaignRequest) -> CampaignResponse:
-        recs, failure = await _guarded("recommend", self.deps.recommend(request), self.settings.recommend_timeout_s)
+        recs, failure = await _guarded(
+            "recommend", lambda: self.deps.recommend(request), self.settings.recommend_timeout_s
+        )
         if failure is not None:
             if failure.kind == "rejected":
                 raise InvalidArgument(f"recommend: {failure.detail}")
@@ -162,7 +177,7 @@ class Composer:
             )
             for p, (copy, _) in zip(products, variants, strict=True)
         ]
-        result, failure = await _guarded("text", self.deps.describe(requests), self.settings.text_timeout_s)
+        result, failure = await _guarded("text", lambda: self.deps.describe(requests), self.settings.text_timeout_s)
         if failure is not None:
             return None, failure
         if not isinstance(result, list) or len(result) != len(requests):
@@ -183,7 +198,7 @@ class Composer:
             output_format=request.banner_output,
             seed=_seed(product.item_id, creative),
         )
-        result, failure = await _guarded("creative", self.deps.banner(banner), self.settings.creative_timeout_s)
+        result, failure = await _guarded("creative", lambda: self.deps.banner(banner), self.settings.creative_timeout_s)
         if failure is not None:
             return [], failure
         response = as_model(BannerResponse, result)

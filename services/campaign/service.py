@@ -59,9 +59,12 @@ def _errors(exc: ValidationError) -> str:
 class CampaignService(PlatformService):
     """Products, copy and banners per user; durable feedback; Thompson-sampling variant choice."""
 
-    recommend = bentoml.depends(RecommendService)
-    text = bentoml.depends(TextService)
-    creative = bentoml.depends(CreativeService)
+    # Wiring: sibling workers of one `bentoml serve`; split, `--depends name=URL` (BentoML's internal
+    # transport, to dependency servers started with `--service-name name`); or, with
+    # ADSERVE_CAMPAIGN_<NAME>_URL, any separately served capability over JSON.
+    recommend = bentoml.depends(RecommendService, url=_settings.recommend_url)
+    text = bentoml.depends(TextService, url=_settings.text_url)
+    creative = bentoml.depends(CreativeService, url=_settings.creative_url)
 
     def __init__(self) -> None:
         super().__init__()

@@ -28,6 +28,11 @@ class CampaignSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ADSERVE_CAMPAIGN_", extra="ignore", frozen=True)
 
     # --- dependencies ----------------------------------------------------------------
+    recommend_url: str | None = Field(
+        None, description="URL of a recommend service served on its own (JSON); unset = BentoML wiring."
+    )
+    text_url: str | None = Field(None, description="URL of a text service served on its own (JSON).")
+    creative_url: str | None = Field(None, description="URL of a creative service served on its own (JSON).")
     recommend_timeout_s: float = Field(3.0, gt=0, le=120, description="Budget of the recommend call.")
     text_timeout_s: float = Field(10.0, gt=0, le=600, description="Budget of the description call (all items).")
     creative_timeout_s: float = Field(10.0, gt=0, le=600, description="Budget of the banner calls (all items).")
@@ -69,6 +74,15 @@ class CampaignSettings(BaseSettings):
     update_min_holdout_users: int = Field(5, ge=1)
     update_max_events: int = Field(200_000, ge=1, description="Events folded in per run at most.")
     update_positive_events: tuple[RewardEvent, ...] = ("click", "add_to_cart", "purchase")
+
+    @field_validator("recommend_url", "text_url", "creative_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("dependency URLs must start with http:// or https://")
+        return value.rstrip("/")
 
     @field_validator("copy_variants", "creative_variants")
     @classmethod

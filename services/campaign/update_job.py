@@ -148,6 +148,7 @@ def _run(
                 "counts": result.counts,
             },
         }
+        metadata = _storable(metadata)
         result.recommender.metadata = metadata
         model = save_model(
             result.recommender,
@@ -164,6 +165,17 @@ def _run(
     feedback.record_update(start, end, outcome.decision, outcome.base_model or "", outcome.new_model, outcome.detail)
     outcome.seconds = round(time.perf_counter() - t0, 2)
     return outcome
+
+
+def _storable(value: Any) -> Any:
+    """BentoML metadata takes basic types only: drop None values, turn numpy scalars into Python ones."""
+    if isinstance(value, dict):
+        return {str(k): _storable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value if v is not None]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _move_alias(

@@ -8,6 +8,7 @@ checked against ``MAX_PIXELS``, and only JPEG, PNG and WebP are accepted. Every 
 from __future__ import annotations
 
 import io
+import struct
 from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -49,6 +50,8 @@ def decode_image(obj: Any, *, max_bytes: int = MAX_IMAGE_BYTES, max_pixels: int 
         raise ValueError("not a JPEG, PNG or WebP image") from None
     except Image.DecompressionBombError as exc:
         raise ValueError(f"image too large: {exc}") from None
+    except (OSError, SyntaxError, EOFError, struct.error, IndexError, TypeError, ValueError) as exc:
+        raise ValueError(f"corrupt or truncated image: {exc}") from None
     width, height = img.size
     if width <= 0 or height <= 0:
         raise ValueError("image has zero width or height")
@@ -56,9 +59,21 @@ def decode_image(obj: Any, *, max_bytes: int = MAX_IMAGE_BYTES, max_pixels: int 
         raise ValueError(f"image has {width * height} pixels, more than the limit of {max_pixels}")
     try:
         img.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (
+        OSError,
+        SyntaxError,
+        EOFError,
+        struct.error,
+        IndexError,
+        TypeError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise ValueError(f"corrupt or truncated image: {exc}") from None
-    img = ImageOps.exif_transpose(img) or img
+    try:
+        img = ImageOps.exif_transpose(img) or img
+    except (OSError, SyntaxError, ValueError, TypeError) as exc:
+        raise ValueError(f"corrupt image metadata: {exc}") from None
     if img.mode not in ("RGB", "L"):
         img = img.convert("RGBA").convert("RGB") if "A" in img.getbands() or img.mode == "P" else img.convert("RGB")
     return img

@@ -43,6 +43,17 @@ def detect_format(model: bentoml.Model) -> str:
     raise ValueError(f"model {model.tag} is neither a vision CNN nor a Hugging Face image classifier")
 
 
+def metadata_safe(value: Any) -> Any:
+    """BentoML metadata accepts only basic types: drop None entries, tuples become lists, paths strings."""
+    if isinstance(value, dict):
+        return {str(k): metadata_safe(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [metadata_safe(v) for v in value if v is not None]
+    if isinstance(value, str | bool | int | float):
+        return value
+    return str(value)
+
+
 def _labels(fmt: str, extra: dict[str, str] | None) -> dict[str, str]:
     return {"capability": "vision", "format": fmt, **(extra or {})}
 
@@ -58,7 +69,8 @@ def save_cnn_model(
 ) -> bentoml.Model:
     """Write a trained CNN (weights, config, history, catalog) as a new BentoML model version."""
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    with bentoml.models.create(name, metadata=metadata, labels=_labels(FORMAT_CNN, labels)) as bento_model:
+    meta = metadata_safe(metadata)
+    with bentoml.models.create(name, metadata=meta, labels=_labels(FORMAT_CNN, labels)) as bento_model:
         path = Path(bento_model.path)
         save_file(state, str(path / WEIGHTS_FILE))
         (path / CNN_CONFIG_FILE).write_text(model.config.model_dump_json(indent=2))
@@ -78,7 +90,8 @@ def save_hf_model(
     labels: dict[str, str] | None = None,
 ) -> bentoml.Model:
     """Write a transformers image classifier and its processor as a new BentoML model version."""
-    with bentoml.models.create(name, metadata=metadata, labels=_labels(FORMAT_HF, labels)) as bento_model:
+    meta = metadata_safe(metadata)
+    with bentoml.models.create(name, metadata=meta, labels=_labels(FORMAT_HF, labels)) as bento_model:
         path = Path(bento_model.path)
         model.save_pretrained(path)
         processor.save_pretrained(path)

@@ -12,15 +12,10 @@ from typing import Any
 
 import numpy as np
 import torch
-from PIL import Image, ImageOps
+from PIL import Image
 
+from .photos import photo_like
 from .runtime import VisionRuntime
-
-
-def photo_like(array: np.ndarray, size: int = 512) -> Image.Image:
-    """A Fashion-MNIST image as a colour 'product photo': light background, tinted, upscaled."""
-    gray = Image.fromarray(array, mode="L").resize((size, size), Image.Resampling.BICUBIC)
-    return ImageOps.colorize(ImageOps.invert(gray), black=(40, 30, 90), white=(250, 248, 245))
 
 
 def throughput(

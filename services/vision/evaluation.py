@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from .data import FashionSplit
 from .index import SimilarityIndex, precision_at_k
+from .photos import as_jpeg_upload, photo_like
 from .plots import plot_confusion_matrix, plot_similar_examples, plot_training_curve
 from .runtime import VisionRuntime
 
@@ -93,7 +94,7 @@ def similarity_metrics(
         return {"available": False, "reason": "the model has no catalog index with categories"}, np.zeros(0)
     catalog_ids = set(runtime.index.product_ids)
     _, query_idx = catalog_split(len(split))
-    query_idx = np.array([i for i in query_idx if product_id(split.name, int(i)) not in catalog_ids])
+    query_idx = np.array([i for i in query_idx if product_id(split.name, int(i)) not in catalog_ids], dtype=np.int64)
     _, feats = run_in_batches(runtime, split.images[query_idx], desc="query embeddings")
     cats = [class_names[int(y)] for y in split.labels[query_idx]]
     precision = precision_at_k(runtime.index, feats, cats, k=k)
@@ -106,6 +107,22 @@ def similarity_metrics(
     }, query_idx
 
 
+def photo_accuracy(runtime: VisionRuntime, split: FashionSplit, n: int = 1000, size: int = 512) -> dict[str, Any]:
+    """Accuracy on test images turned into colour JPEG photos on a light background (every 10th image)."""
+    picks = np.arange(0, len(split), max(1, len(split) // n))[:n]
+    correct = 0
+    for start in tqdm(range(0, len(picks), 100), desc="photo inputs", unit="batch", leave=False, disable=None):
+        chunk = picks[start : start + 100]
+        photos = [as_jpeg_upload(photo_like(split.images[i], size)) for i in chunk]
+        probs, _ = runtime.run(photos)
+        correct += int((probs.argmax(1) == split.labels[chunk]).sum())
+    return {
+        "input": f"{size}x{size} RGB JPEG (q=90), product tinted on a light background",
+        "images": len(picks),
+        "accuracy": correct / max(1, len(picks)),
+    }
+
+
 def evaluate(
     runtime: VisionRuntime,
     test: FashionSplit,
@@ -114,6 +131,7 @@ def evaluate(
     *,
     history: Sequence[dict[str, Any]] = (),
     extra: dict[str, Any] | None = None,
+    photo_images: int = 1000,
 ) -> dict[str, Any]:
     """Run the whole evaluation, write ``report.json`` and figures into ``out_dir``; returns the report."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -129,6 +147,7 @@ def evaluate(
     }
     if served == list(class_names):
         report["classification"] = classification_metrics(test.labels, predictions, class_names)
+        report["classification"]["photo_inputs"] = photo_accuracy(runtime, test, photo_images)
         plot_confusion_matrix(
             np.asarray(report["classification"]["confusion_matrix"]),
             class_names,

@@ -34,8 +34,9 @@ class TrainSummary:
 
 
 def cpu_runtime_settings() -> VisionSettings:
-    """Settings for offline jobs: CPU, full precision (evaluation must not depend on the host's GPU)."""
-    return VisionSettings(device="cpu", fp16=False)
+    """Settings for offline jobs: CPU, full precision (evaluation must not depend on the host's GPU),
+    and the torch thread count the job has already chosen."""
+    return VisionSettings(device="cpu", fp16=False, torch_threads=torch.get_num_threads())
 
 
 def train_default_model(
@@ -122,7 +123,7 @@ def import_hf_model(
     return model
 
 
-def evaluate_stored_model(ref: str, data_dir: Path, out_dir: Path) -> dict[str, Any]:
+def evaluate_stored_model(ref: str, data_dir: Path, out_dir: Path, *, photo_images: int = 1000) -> dict[str, Any]:
     """Evaluate a model from the local store (CPU, fp32) and write the report and figures."""
     model = bentoml.models.get(ref)
     runtime = load_runtime(model, cpu_runtime_settings())
@@ -135,6 +136,7 @@ def evaluate_stored_model(ref: str, data_dir: Path, out_dir: Path) -> dict[str, 
         out_dir,
         history=read_history(Path(model.path)),
         extra={"model_metadata": _plain(model.info.metadata)},
+        photo_images=photo_images,
     )
     log.info("evaluated %s in %.0fs", model.tag, time.perf_counter() - started)
     return report

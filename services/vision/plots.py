@@ -68,19 +68,19 @@ def plot_similar_examples(
     """One row per query: the query image, then its nearest catalog products."""
     rows = len(queries)
     cols = 1 + max((len(n) for n in neighbours), default=0)
-    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.45 * rows), dpi=100, squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.45 * rows), dpi=72, squeeze=False)
     for r in range(rows):
         for c in range(cols):
             ax = axes[r][c]
             ax.axis("off")
             if c == 0:
-                ax.imshow(queries[r], cmap="gray")
+                ax.imshow(queries[r], cmap="gray", interpolation="nearest")
                 ax.set_title(query_titles[r], fontsize=7, color="tab:blue")
             elif c - 1 < len(neighbours[r]):
-                ax.imshow(neighbours[r][c - 1], cmap="gray")
+                ax.imshow(neighbours[r][c - 1], cmap="gray", interpolation="nearest")
                 ax.set_title(neighbour_titles[r][c - 1], fontsize=6)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.975))
     return _save(fig, path)
 
 
@@ -91,6 +91,8 @@ def plot_throughput(rows: Sequence[dict[str, Any]], path: Path, title: str) -> P
         points = [r for r in rows if r["input"] == kind]
         ax.plot([p["batch_size"] for p in points], [p["images_per_s"] for p in points], marker="o", label=kind)
     ax.set_xscale("log", base=2)
+    sizes = sorted({int(r["batch_size"]) for r in rows})
+    ax.set_xticks(sizes, [str(b) for b in sizes])
     ax.set_xlabel("batch size")
     ax.set_ylabel("images / s")
     ax.grid(alpha=0.3)

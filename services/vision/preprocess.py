@@ -19,6 +19,7 @@ from PIL import Image, ImageOps
 from .net import CNNConfig
 
 BORDER_PX = 2
+OVERSAMPLE = 4  # working resolution before the final resize, in multiples of the output size
 LIGHT_BACKGROUND = 128  # mean border value above which the image is inverted
 FOREGROUND_FRACTION = 0.04  # of the brightest value; dimmer pixels count as background when trimming
 
@@ -45,6 +46,9 @@ def fashion_mnist_array(img: Image.Image, size: int = 28) -> np.ndarray:
     gray = to_grayscale(img)
     if gray.size == (size, size) and border_mean(gray) < LIGHT_BACKGROUND:
         return np.asarray(gray, dtype=np.uint8).copy()  # already in the training distribution
+    factor = max(gray.size) // (OVERSAMPLE * size)
+    if factor >= 2:
+        gray = gray.reduce(factor)  # box filter: a big photo keeps 4x the output resolution, cheaply
     if border_mean(gray) >= LIGHT_BACKGROUND:
         gray = ImageOps.invert(gray)
     gray = ImageOps.autocontrast(gray)  # the data set spans 0 (background) to 255 in every image

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import bentoml
-from bentoml.exceptions import ServiceUnavailable
+from bentoml.exceptions import NotFound
 from pydantic import Field
 
 from services.core.managed_model import ManagedModel
@@ -32,7 +32,12 @@ from .uploads import UploadedImage
 _settings = get_vision_settings()
 
 
-@platform_service(name="vision", traffic={"timeout": 60, "max_concurrency": 256}, workers=1)
+@platform_service(
+    name="vision",
+    traffic={"timeout": 60, "max_concurrency": 256},
+    workers=1,
+    resources={"cpu": "2", "memory": "2Gi"},
+)
 class VisionService(PlatformService):
     """Product-image classification, image embeddings and visually similar catalog products."""
 
@@ -63,7 +68,7 @@ class VisionService(PlatformService):
         """The k catalog products that look most like the image."""
         runtime = self.runtime.get()
         if runtime.index is None:
-            raise ServiceUnavailable(f"model {runtime.tag} has no catalog index for similarity search")
+            raise NotFound(f"model {runtime.tag} has no catalog index for similarity search")
         hits = runtime.similar([image.image], k)[0]
         return SimilarResponse(
             products=[

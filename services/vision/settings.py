@@ -33,7 +33,15 @@ class VisionSettings(BaseSettings):
     micro_batch: int = Field(64, ge=1, description="Images per forward pass inside one model call.")
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto = CUDA when available.")
     fp16: bool = Field(True, description="Half precision on CUDA (never on CPU).")
-    torch_threads: int | None = Field(None, ge=1, description="torch intra-op threads on CPU; None = default.")
+    torch_threads: int | None = Field(
+        1,
+        ge=1,
+        description=(
+            "torch intra-op threads on CPU (None = torch's default, all cores). One thread per worker is the"
+            " safe default: on a shared or oversubscribed host, multi-threaded kernels spin-wait and can be"
+            " 10-100x slower; raise it on a dedicated host for large batches."
+        ),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ validation curve, so the official test split is only used by the evaluation.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -149,6 +150,7 @@ def train_cnn(train: FashionSplit, cnn: CNNConfig, cfg: TrainConfig, *, progress
             unit="batch",
             disable=not progress,
             leave=False,
+            mininterval=0.2 if sys.stderr.isatty() else 15.0,
         )
         for step in bar:
             idx = order[step * cfg.batch_size : (step + 1) * cfg.batch_size]

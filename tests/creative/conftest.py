@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from services.creative.settings import get_creative_settings
 
-TINY_SAMPLE_SIZE = 8  # 64 x 64 native images: fast on two CPU cores
+from .fixtures import TINY_SAMPLE_SIZE
+
+__all__ = ["TINY_SAMPLE_SIZE"]
 
 
 @pytest.fixture(autouse=True)
@@ -19,30 +20,6 @@ def _fresh_creative_settings() -> Iterator[None]:
     get_creative_settings.cache_clear()
     yield
     get_creative_settings.cache_clear()
-
-
-@pytest.fixture(scope="session")
-def tiny_model(shared_data: Path) -> str:
-    """Build the tiny pipeline once per session; returns its model tag."""
-    import torch
-
-    from services.creative.corpus import load_titles
-    from services.creative.tiny_pipeline import TinyConfig, create_tiny_model
-
-    torch.set_num_threads(1)
-    titles, lineage = load_titles(shared_data, limit=3000)
-    model = create_tiny_model(titles, TinyConfig(sample_size=TINY_SAMPLE_SIZE, vocab_size=600), lineage=lineage)
-    return str(model.tag)
-
-
-@pytest.fixture(scope="session")
-def engine(tiny_model: str):  # type: ignore[no-untyped-def]
-    import bentoml
-
-    from services.creative.diffusion import load_engine
-    from services.creative.settings import CreativeSettings
-
-    return load_engine(bentoml.models.get(tiny_model), CreativeSettings(default_steps=2, torch_threads=1))
 
 
 def to_bytes(image: Image.Image, fmt: str = "PNG") -> bytes:

@@ -21,6 +21,6 @@ def hardened(
     svc: ServiceUnderTest = request.param
     for fixture in svc.model_fixtures:
         request.getfixturevalue(fixture)
-    env = {**base_env, "ADSERVE_API_KEYS": API_KEY, "ADSERVE_PII_HMAC_KEY": HMAC_KEY}
+    env = {**base_env, **dict(svc.env), "ADSERVE_API_KEYS": API_KEY, "ADSERVE_PII_HMAC_KEY": HMAC_KEY}
     with BentoServer(svc.target, env) as server:
         yield svc, server

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
+
+from PIL import Image
+
+
+def _png_b64(size: tuple[int, int] = (40, 32)) -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+TINY_PNG_B64 = _png_b64()
 
 
 @dataclass(frozen=True)
@@ -13,6 +26,7 @@ class ServiceUnderTest:
     probe_path: str
     probe_body: dict[str, object]
     fuzz_examples: int = 350  # per operation; the run must reach >= 1000 cases in total
+    env: tuple[tuple[str, str], ...] = ()
 
 
 SERVICES = [
@@ -22,5 +36,39 @@ SERVICES = [
         ("recommend_model",),
         "/recommend_for_profile",
         {"requests": [{"country": "France", "k": 10}]},
+    ),
+    ServiceUnderTest(
+        "vision",
+        "services.vision.service:VisionService",
+        ("tiny_cnn_model",),
+        "/classify",
+        {"images": [{"image": TINY_PNG_B64, "top_k": 3}]},
+        fuzz_examples=400,
+    ),
+    ServiceUnderTest(
+        "text",
+        "services.text.service:TextService",
+        ("generator_model", "summarizer_model"),
+        "/check_compliance",
+        {"text": "The best cotton shirt, 100% guaranteed!", "language": "en"},
+        fuzz_examples=150,
+    ),
+    ServiceUnderTest(
+        "creative",
+        "services.creative.service:CreativeService",
+        ("tiny_model",),
+        "/compose_banner",
+        {"request": {"headline": "Summer sale", "formats": [{"width": 300, "height": 250}], "background": "flat"}},
+        fuzz_examples=100,
+        env=(("ADSERVE_CREATIVE_MAX_SIDE", "128"), ("ADSERVE_CREATIVE_MAX_STEPS", "3")),
+    ),
+    ServiceUnderTest(
+        "campaign",
+        "services.campaign.service:CampaignService",
+        ("recommend_model", "generator_model", "summarizer_model", "tiny_model"),
+        "/campaign",
+        {"profile": {"country": "France"}, "k": 1},
+        fuzz_examples=320,
+        env=(("ADSERVE_CREATIVE_GPUS", "0"), ("ADSERVE_CREATIVE_MAX_SIDE", "128"), ("ADSERVE_CREATIVE_MAX_STEPS", "3")),
     ),
 ]

@@ -33,7 +33,7 @@ def limited(request: pytest.FixtureRequest, base_env: dict[str, str]) -> Iterato
     svc: ServiceUnderTest = request.param
     for fixture in svc.model_fixtures:
         request.getfixturevalue(fixture)
-    env = {**base_env, "ADSERVE_MAX_CONCURRENCY": str(CAPACITY), "ADSERVE_TIMEOUT_S": "20"}
+    env = {**base_env, **dict(svc.env), "ADSERVE_MAX_CONCURRENCY": str(CAPACITY), "ADSERVE_TIMEOUT_S": "20"}
     with BentoServer(svc.target, env) as server:
         yield svc, server
 

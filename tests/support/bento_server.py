@@ -26,7 +26,12 @@ class ServerStartError(RuntimeError):
 
 
 class BentoServer:
-    """``with BentoServer("services.recommend.service:RecommendService", env) as srv: srv.client.post(...)``."""
+    """``with BentoServer("services.recommend.service:RecommendService", env) as srv: srv.client.post(...)``.
+
+    BentoML keeps its Prometheus files under ``BENTOML_HOME/prometheus_multiproc_dir`` and clears
+    them when a server starts: servers that run at the same time and both read ``/metrics`` need
+    ``BENTOML_HOME`` of their own (models can be shared by pulling or copying them).
+    """
 
     def __init__(
         self,
@@ -53,10 +58,18 @@ class BentoServer:
         self.client = httpx.Client(base_url=self.url, timeout=60.0)
 
     # ---------------------------------------------------------------- lifecycle
+    def command(self) -> list[str]:
+        """The server command line (subclasses start other entry points)."""
+        return [BENTOML_BIN, "serve", self.target, "--host", "127.0.0.1", "--port", str(self.port), *self.args]
+
     def start(self) -> BentoServer:
-        cmd = [BENTOML_BIN, "serve", self.target, "--host", "127.0.0.1", "--port", str(self.port), *self.args]
         self.proc = subprocess.Popen(
-            cmd, cwd=PROJECT_ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+            self.command(),
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         if self.wait_mode == "ready":
             self.wait_ready(self.ready_timeout)
@@ -90,6 +103,7 @@ class BentoServer:
             return False
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> None:
+        """Stop the process group gracefully; anything left of the tree after ``timeout`` is killed."""
         if self.proc is None or self.proc.poll() is not None:
             return
         try:
@@ -100,9 +114,23 @@ class BentoServer:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
 
-    def kill(self) -> None:
-        """SIGKILL the whole process group at once (no graceful shutdown)."""
-        self.stop(signal.SIGKILL, timeout=10)
+    def kill(self) -> int:
+        """SIGKILL the server and every process it started (workers run in process groups of their own).
+
+        Returns how many processes were killed.
+        """
+        if self.proc is None or self.proc.poll() is not None:
+            return 0
+        import psutil
+
+        root = psutil.Process(self.proc.pid)
+        victims = [root, *root.children(recursive=True)]
+        for proc in victims:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                proc.kill()
+        psutil.wait_procs(victims, timeout=10)
+        self.proc.wait(10)
+        return len(victims)
 
     def __enter__(self) -> BentoServer:
         try:

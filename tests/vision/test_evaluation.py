@@ -33,13 +33,14 @@ def test_classification_metrics() -> None:
 
 
 def test_evaluate_writes_report_and_figures(tiny_cnn_model: bentoml.Model, shared_data: Path, tmp_path: Path) -> None:
-    report = evaluate_stored_model(str(tiny_cnn_model.tag), shared_data, tmp_path)
+    report = evaluate_stored_model(str(tiny_cnn_model.tag), shared_data, tmp_path, photo_images=100)
     on_disk = json.loads((tmp_path / "report.json").read_text())
     assert on_disk["model"] == str(tiny_cnn_model.tag) and on_disk["test_size"] == 10_000
     cls = report["classification"]
     assert 0.5 < cls["accuracy"] <= 1.0
     assert set(cls["per_class"]["Sneaker"]) == {"precision", "recall", "f1-score", "support"}
     assert np.asarray(cls["confusion_matrix"]).sum() == 10_000
+    assert cls["photo_inputs"]["images"] == 100 and 0.0 <= cls["photo_inputs"]["accuracy"] <= 1.0
     sim = report["similarity"]
     assert sim["k"] == 10 and sim["queries"] == 1000 and 0.2 < sim["precision_at_k"]["overall"] <= 1.0
     assert len(report["training_history"]) == 2

@@ -18,7 +18,7 @@ from services.vision.preprocess import (
     fashion_mnist_array,
     normalise_uint8,
 )
-from tests.vision.conftest import TINY_CNN, build_tiny_vit
+from tests.vision.fixtures import TINY_CNN, build_tiny_vit
 from tests.vision.samples import as_photo
 
 
@@ -36,7 +36,7 @@ def test_light_background_colour_photo_is_inverted_and_recovers_the_product(fash
         out = fashion_mnist_array(photo)
         assert out.shape == (28, 28) and out.dtype == np.uint8
         original = fashion_test.images[i]
-        assert border_mean(Image.fromarray(out)) <= border_mean(Image.fromarray(original)) + 10  # dark background
+        assert border_mean(Image.fromarray(out)) <= border_mean(Image.fromarray(original)) + 20  # dark background
         assert out.min() == 0 and out.max() >= 250  # full contrast, like every image of the data set
         correlations.append(np.corrcoef(out.ravel().astype(float), original.ravel())[0, 1])
     assert np.median(correlations) > 0.85

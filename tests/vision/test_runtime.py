@@ -94,3 +94,9 @@ def test_device_policy() -> None:
     assert resolve_dtype(torch.device("cuda"), fp16=False) == torch.float32
     if not torch.cuda.is_available():
         assert resolve_device("auto").type == "cpu" and resolve_device("cuda").type == "cpu"
+
+
+def test_similarity_needs_a_catalog(cnn: VisionRuntime, fashion_test: FashionSplit) -> None:
+    bare = VisionRuntime(cnn.backend, tag="no-catalog:1")
+    with pytest.raises(LookupError, match="no catalog"):
+        bare.similar(_images(fashion_test, 1), 3)

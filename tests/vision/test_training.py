@@ -44,3 +44,14 @@ def test_stratified_holdout_is_disjoint_and_balanced() -> None:
     assert np.bincount(labels[held_idx]).tolist() == [20] * 10
     all_idx, none = stratified_holdout(labels, 0, seed=1)
     assert len(all_idx) == 1000 and len(none) == 0
+
+
+def test_model_metadata_drops_what_bentoml_cannot_store() -> None:
+    from pathlib import Path
+
+    from services.vision.artifacts import metadata_safe
+    from services.vision.training import TrainConfig
+
+    meta = metadata_safe({"training": TrainConfig().model_dump(), "shape": (1, None, 2), "path": Path("/x")})
+    assert "train_limit" not in meta["training"] and meta["training"]["epochs"] == 10
+    assert meta["shape"] == [1, 2] and meta["path"] == "/x"

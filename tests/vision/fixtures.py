@@ -1,4 +1,4 @@
-"""Tiny vision models built in seconds from the real Fashion-MNIST data, and image-bytes helpers.
+"""Fixtures (registered suite-wide in tests/conftest.py): tiny vision models built in seconds from the real Fashion-MNIST data, and image-bytes helpers.
 
 * ``vision-classifier``: the default CNN architecture, shrunk, trained two epochs on 4,500 images,
   with a 500-product catalog.

@@ -1,0 +1,1 @@
+"""Tests of the campaign capability: composition, feedback log, bandit, online updates, deployments."""
