@@ -3,7 +3,9 @@
 The text service already guards its output; the campaign re-checks with the same pure function
 (``services.text.compliance.check_text``) so that a misconfigured or older text service cannot
 put an absolute claim or personal data into a campaign. A title with a problem is replaced by the
-catalog title; sentences of the description with a problem are dropped.
+catalog title; sentences of the description with a problem are dropped. Generated copy must also
+be about the product: a title sharing no content word with the catalog title (a generator trained
+on another catalog can drift to other products) is replaced, and its description dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +16,20 @@ from dataclasses import dataclass, field
 from services.text.compliance import check_text
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
+_WORD = re.compile(r"[a-z]{3,}")
+_FILLER = frozenset({"the", "and", "for", "with", "set", "pack", "of", "new", "meet", "this", "product"})
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in _WORD.findall(text.lower()) if w not in _FILLER}
+
+
+def about_product(title: str, catalog_title: str) -> bool:
+    """True when the title shares at least one content word with the catalog title (Latin script only)."""
+    catalog = _content_words(catalog_title)
+    if not catalog or not _WORD.search(title.lower()):
+        return True  # nothing to compare (e.g. Chinese copy): the guard's other checks apply
+    return bool(catalog & _content_words(title))
 
 
 def display_title(catalog_title: str) -> str:
@@ -36,8 +52,12 @@ class CheckedCopy:
 def check_copy(title: str, description: str | None, fallback_title: str, language: str) -> CheckedCopy:
     problems: list[str] = []
     title_violations = check_text(title, None, language)  # type: ignore[arg-type]
-    generated = not title_violations and bool(title.strip())
     problems += [f"title: {v.message}" for v in title_violations]
+    on_topic = about_product(title, fallback_title)
+    if not on_topic:
+        problems.append("title: not about this product (no word in common with the catalog title)")
+        description = None
+    generated = not title_violations and on_topic and bool(title.strip())
     kept: list[str] = []
     for sentence in filter(None, (s.strip() for s in _SENTENCE_END.split(description or ""))):
         violations = check_text(sentence, None, language)  # type: ignore[arg-type]

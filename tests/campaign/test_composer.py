@@ -155,3 +155,12 @@ def test_a_dropped_connection_is_retried_once() -> None:
     response = _compose(deps, CampaignRequest(user_id="u_1", k=2))
     assert response.degraded == [] and all(i.banners for i in response.items)
     assert len(deps.banner_requests) == 3  # two items, one of them sent twice
+
+
+def test_copy_about_another_product_falls_back_to_the_catalog() -> None:
+    deps = FakeDependencies()
+    deps.copy = ("Girls Navy Brown Wallet", "Meet the Girls Navy Brown Wallet, a wallet for girls.")
+    item = _compose(deps, CampaignRequest(user_id="u_1", k=1)).items[0]
+    assert item.copy_source == "catalog" and item.title == "White Hanging Heart T-Light Holder"
+    assert item.description is None
+    assert any("not about this product" in p for p in item.compliance)
