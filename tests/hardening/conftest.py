@@ -1,4 +1,8 @@
-"""One hardened server per service (keys and HMAC key configured), shared by the hardening tests."""
+"""One hardened server per service, shared by all hardening tests of that service.
+
+Keys and the HMAC key are configured, and capacity is small (``ADSERVE_MAX_CONCURRENCY``) so that a
+burst of twice the capacity overloads it; the fuzzer's two workers stay well below it.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,25 @@ from tests.support.bento_server import BentoServer
 
 from .services import SERVICES, ServiceUnderTest
 
+CAPACITY = 8
 API_KEY = "hardening-key-5c2b9e71"
 HMAC_KEY = "hardening-hmac-8f3a0d44"
 
 
-@pytest.fixture(scope="module", params=SERVICES, ids=[s.name for s in SERVICES])
+@pytest.fixture(scope="package", params=SERVICES, ids=[s.name for s in SERVICES])
 def hardened(
     request: pytest.FixtureRequest, base_env: dict[str, str]
 ) -> Iterator[tuple[ServiceUnderTest, BentoServer]]:
     svc: ServiceUnderTest = request.param
     for fixture in svc.model_fixtures:
         request.getfixturevalue(fixture)
-    env = {**base_env, **dict(svc.env), "ADSERVE_API_KEYS": API_KEY, "ADSERVE_PII_HMAC_KEY": HMAC_KEY}
+    env = {
+        **base_env,
+        **dict(svc.env),
+        "ADSERVE_API_KEYS": API_KEY,
+        "ADSERVE_PII_HMAC_KEY": HMAC_KEY,
+        "ADSERVE_MAX_CONCURRENCY": str(CAPACITY),
+        "ADSERVE_TIMEOUT_S": "60",
+    }
     with BentoServer(svc.target, env) as server:
         yield svc, server

@@ -7,7 +7,6 @@ import statistics
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,33 +21,26 @@ from tests.support.bento_server import BentoServer
 from tests.support.s3_server import TEST_CREDENTIALS, S3Server
 from tests.support.slow_proxy import SlowProxy
 
-from .services import SERVICES, ServiceUnderTest
+from .conftest import API_KEY, CAPACITY
+from .services import ServiceUnderTest
 
 pytestmark = pytest.mark.e2e
-CAPACITY = 8
 
 
-@pytest.fixture(scope="module", params=SERVICES, ids=[s.name for s in SERVICES])
-def limited(request: pytest.FixtureRequest, base_env: dict[str, str]) -> Iterator[tuple[ServiceUnderTest, BentoServer]]:
-    svc: ServiceUnderTest = request.param
-    for fixture in svc.model_fixtures:
-        request.getfixturevalue(fixture)
-    env = {**base_env, **dict(svc.env), "ADSERVE_MAX_CONCURRENCY": str(CAPACITY), "ADSERVE_TIMEOUT_S": "20"}
-    with BentoServer(svc.target, env) as server:
-        yield svc, server
+AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 
 def _latencies(client: httpx.Client, svc: ServiceUnderTest, n: int) -> list[float]:
     out = []
     for _ in range(n):
         t0 = time.perf_counter()
-        assert client.post(svc.probe_path, json=svc.probe_body).status_code == 200
+        assert client.post(svc.probe_path, json=svc.probe_body, headers=AUTH).status_code == 200
         out.append(time.perf_counter() - t0)
     return out
 
 
-def test_burst_of_twice_capacity_gets_only_429_or_503_and_recovers(limited) -> None:  # type: ignore[no-untyped-def]
-    svc, server = limited
+def test_burst_of_twice_capacity_gets_only_429_or_503_and_recovers(hardened) -> None:  # type: ignore[no-untyped-def]
+    svc, server = hardened
     baseline = statistics.median(_latencies(server.client, svc, 15))
     stop = threading.Event()
     live_codes: list[int] = []
@@ -61,7 +53,7 @@ def test_burst_of_twice_capacity_gets_only_429_or_503_and_recovers(limited) -> N
 
     def hammer(_: int) -> list[tuple[int, str | None, float]]:
         seen = []
-        with httpx.Client(base_url=server.url, timeout=30) as c:
+        with httpx.Client(base_url=server.url, timeout=30, headers=AUTH) as c:
             deadline = time.monotonic() + 6
             while time.monotonic() < deadline:
                 t0 = time.perf_counter()
@@ -108,8 +100,8 @@ def test_burst_of_twice_capacity_gets_only_429_or_503_and_recovers(limited) -> N
     print(json.dumps(figures))
 
 
-def test_killed_worker_is_restarted_and_serves_again(limited) -> None:  # type: ignore[no-untyped-def]
-    svc, server = limited
+def test_killed_worker_is_restarted_and_serves_again(hardened) -> None:  # type: ignore[no-untyped-def]
+    svc, server = hardened
     assert server.proc is not None
     workers = [
         p
@@ -122,7 +114,7 @@ def test_killed_worker_is_restarted_and_serves_again(limited) -> None:  # type: 
     t0 = time.monotonic()
     while time.monotonic() - t0 < 90:
         try:
-            if server.client.post(svc.probe_path, json=svc.probe_body, timeout=5).status_code == 200:
+            if server.client.post(svc.probe_path, json=svc.probe_body, headers=AUTH, timeout=5).status_code == 200:
                 break
         except httpx.HTTPError:
             pass
