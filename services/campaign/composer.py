@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Protocol, TypeVar
 
+from aiohttp import ClientConnectionError
 from bentoml.exceptions import InvalidArgument, ServiceUnavailable
 from pydantic import BaseModel
 
@@ -37,6 +38,8 @@ from .variants import BANNER_STYLES, CALL_TO_ACTION, variant_id
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 VariantChooser = Callable[[int], Sequence[tuple[str, str]]]
+# Connection-level failures (refused, reset, server disconnected): retried once, then "unavailable".
+DROPPED_CONNECTION = (OSError, ClientConnectionError)
 
 
 class CampaignDependencies(Protocol):
@@ -63,7 +66,7 @@ def classify(dependency: str, exc: BaseException) -> Failure:
     status = int(code) if isinstance(code, HTTPStatus | int) else None
     if status is not None and 400 <= status < 500 and status not in (408, 429):
         return Failure(dependency, "rejected", _message(exc))
-    if status in (408, 429, 502, 503, 504) or isinstance(exc, ConnectionError | OSError):
+    if status in (408, 429, 502, 503, 504) or isinstance(exc, DROPPED_CONNECTION):
         return Failure(dependency, "unavailable", _message(exc) or type(exc).__name__)
     return Failure(dependency, "error", f"{type(exc).__name__}: {_message(exc)}")
 
@@ -96,13 +99,14 @@ async def _guarded(dependency: str, call: Callable[[], Awaitable[Any]], timeout:
     """One dependency call within its time budget; a dropped connection is retried once.
 
     Every call here is idempotent, and BentoML's proxy recycles its pooled session every few
-    hundred requests, which can cut a request that is being written ("Can not write request body").
+    hundred requests, which can cut a request that is being written ("Can not write request body"),
+    and a pooled keep-alive connection the server has just closed fails with "Server disconnected".
     """
 
     async def attempts() -> Any:
         try:
             return await call()
-        except OSError as exc:
+        except DROPPED_CONNECTION as exc:
             log.info("%s: connection dropped (%s); retrying once", dependency, exc)
             return await call()
 

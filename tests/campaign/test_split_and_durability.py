@@ -187,3 +187,62 @@ def test_acknowledged_feedback_survives_sigkill(
         assert restarted.client.post("/feedback", json={"events": retry}).json()["duplicates"] == 1
         campaign = restarted.client.post("/campaign", json={"user_id": users[0], "k": 2}).json()
         assert campaign["degraded"] == ["text: unavailable", "creative: unavailable"] and len(campaign["items"]) == 2
+
+
+def test_dependency_killed_mid_load_degrades_instead_of_failing(
+    recommend_server: BentoServer,
+    campaign_env: dict[str, str],
+    base_env: dict[str, str],
+    text_generator: bentoml.Model,
+    summarizer_model: bentoml.Model,
+    users: list[str],
+) -> None:
+    """Text serves, then is SIGKILLed while campaigns are in flight: every answer stays a 200."""
+    text_env = {
+        **base_env,
+        "ADSERVE_API_KEYS": API_KEY,
+        "ADSERVE_TEXT_GENERATOR_MODEL": str(text_generator.tag),
+        "ADSERVE_TEXT_SUMMARIZER_MODEL": str(summarizer_model.tag),
+    }
+    with SplitServer(TARGET, text_env, depends={}, service_name="text", wait="live") as text_server:
+        text_server.wait_ready(180)
+        depends = {
+            "recommend": recommend_server.url,
+            "text": text_server.url,
+            "creative": f"http://127.0.0.1:{free_port()}",
+        }
+        with SplitServer(TARGET, campaign_env, depends) as campaign:
+            results: list[tuple[int, list[str]]] = []
+            stop = threading.Event()
+
+            def load(worker: int) -> None:
+                with httpx.Client(base_url=campaign.url, headers={"X-API-Key": API_KEY}, timeout=60) as client:
+                    i = worker
+                    while not stop.is_set():
+                        resp = client.post("/campaign", json={"user_id": users[i % len(users)], "k": 1})
+                        body = resp.json() if resp.status_code == 200 else {}
+                        results.append((resp.status_code, body.get("degraded", []) if body else [resp.text[:300]]))
+                        i += 4
+
+            threads = [threading.Thread(target=load, args=(w,)) for w in range(4)]
+            for t in threads:
+                t.start()
+            deadline = time.monotonic() + 120
+            while len(results) < 12 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            served_before_kill = len(results)
+            text_server.kill()
+            time.sleep(3)
+            stop.set()
+            for t in threads:
+                t.join(60)
+            campaign_log = campaign.log_text()
+    codes = [code for code, _ in results]
+    assert served_before_kill >= 12 and len(results) > served_before_kill
+    assert set(codes) == {200}, "\n".join(
+        line[:400]
+        for line in campaign_log.splitlines()
+        if "ERROR" in line or "Error:" in line or "raise" in line or "File " in line
+    )[:6000]
+    after_kill = [degraded for _, degraded in results[served_before_kill + 4 :]]
+    assert after_kill and all(any(d.startswith("text:") for d in degraded) for degraded in after_kill)
