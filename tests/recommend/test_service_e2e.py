@@ -77,7 +77,7 @@ def test_sync_http_client(server: BentoServer, catalog: dict[str, list[str]]) ->
         ("/recommend", {"requests": []}, "at least 1"),
         ("/recommend", {"requests": [{"k": 5}]}, "exactly one"),
         ("/recommend", {"requests": [{"user_id": 12, "k": 5}]}, "string"),
-        ("/recommend", {"requests": "nope"}, "list"),
+        ("/recommend", {"requests": "nope"}, "valid array"),
         ("/similar_items", {"requests": [{"item_id": "NOPE-1", "k": 5}]}, "unknown item"),
         ("/recommend_for_profile", {"requests": [{"recent_item_ids": ["NOPE-1"]}]}, "unknown item"),
         ("/recommend", {"requests": [{"user_id": "x", "k": "ten"}]}, "integer"),
