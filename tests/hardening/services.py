@@ -25,7 +25,7 @@ class ServiceUnderTest:
     model_fixtures: tuple[str, ...]
     probe_path: str
     probe_body: dict[str, object]
-    fuzz_examples: int = 350  # per operation; the run must reach >= 1000 cases in total
+    fuzz_examples: int = 500  # per operation; the run must reach >= 1000 cases in total
     env: tuple[tuple[str, str], ...] = ()
 
 
@@ -43,7 +43,7 @@ SERVICES = [
         ("tiny_cnn_model",),
         "/classify",
         {"images": [{"image": TINY_PNG_B64, "top_k": 3}]},
-        fuzz_examples=400,
+        fuzz_examples=700,
     ),
     ServiceUnderTest(
         "text",
@@ -51,7 +51,7 @@ SERVICES = [
         ("generator_model", "summarizer_model"),
         "/check_compliance",
         {"text": "The best cotton shirt, 100% guaranteed!", "language": "en"},
-        fuzz_examples=150,
+        fuzz_examples=250,
     ),
     ServiceUnderTest(
         "creative",
@@ -59,7 +59,7 @@ SERVICES = [
         ("tiny_model",),
         "/compose_banner",
         {"request": {"headline": "Summer sale", "formats": [{"width": 300, "height": 250}], "background": "flat"}},
-        fuzz_examples=100,
+        fuzz_examples=180,
         env=(("ADSERVE_CREATIVE_MAX_SIDE", "128"), ("ADSERVE_CREATIVE_MAX_STEPS", "3")),
     ),
     ServiceUnderTest(
@@ -68,7 +68,7 @@ SERVICES = [
         ("recommend_model", "generator_model", "summarizer_model", "tiny_model"),
         "/campaign",
         {"profile": {"country": "France"}, "k": 1},
-        fuzz_examples=320,
+        fuzz_examples=450,
         env=(("ADSERVE_CREATIVE_GPUS", "0"), ("ADSERVE_CREATIVE_MAX_SIDE", "128"), ("ADSERVE_CREATIVE_MAX_STEPS", "3")),
     ),
 ]
