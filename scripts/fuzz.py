@@ -35,6 +35,7 @@ def run_fuzz(
 ) -> FuzzResult:
     cmd = [SCHEMATHESIS, "run", f"{url.rstrip('/')}/docs.json", "--checks", CHECKS, "-n", str(examples)]
     cmd += ["--workers", str(workers), "--no-color", "--suppress-health-check", "all", "--generation-database", "none"]
+    cmd += ["--request-timeout", "120"]
     if seed is not None:
         cmd += ["--seed", str(seed)]
     if api_key:
