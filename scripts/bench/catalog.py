@@ -1,15 +1,16 @@
-"""Catalog scale for recommend: top-10 by exact numpy scoring against an HNSW index (faiss-cpu), at
-10k, 100k and 1M synthetic items, with recall@10 of the index against the exact answer.
+"""Catalog scale for recommend: top-10 by exact numpy scoring against two faiss-cpu indexes (HNSW and
+IVF-Flat), at 10k, 100k and 1M synthetic items, with recall@10 of each index against the exact answer.
 
 Synthetic items follow the served model: item vectors and biases are drawn from a Gaussian with the
 mean and full covariance of the trained model's (vector, bias) pairs, and queries are the model's
-real user vectors, so the geometry (anisotropy, norms, bias spread) is the model's own. Without a
-local model a low-rank Gaussian with a decaying spectrum stands in.
+real user vectors, so the geometry (anisotropy, norms, bias spread) is the model's own. A single
+Gaussian has no cluster structure, which makes it a hard case for approximate search (real
+catalogues cluster by category). Without a local model a low-rank Gaussian stands in.
 
-Scores are ``user · item + bias`` (maximum inner product). The HNSW index turns that into a
-nearest-neighbour search with the usual reduction: items get an extra coordinate
-``sqrt(max_norm² − norm²)``, queries a zero, so the L2 neighbours are the inner-product winners.
-Latency is per single query on one thread unless told otherwise (one request, one core).
+Scores are ``user · item + bias`` (maximum inner product). Both indexes search the usual
+reduction to nearest neighbours: items get an extra coordinate ``sqrt(max_norm² − norm²)``, queries a
+zero, so the L2 neighbours are the inner-product winners. Latency is per single query on one thread
+unless told otherwise (one request, one core). Built indexes can be cached (``--cache-dir``).
 
     python -m scripts.bench.catalog --sizes 10000,100000,1000000 --out catalog.json
 """
@@ -17,6 +18,7 @@ Latency is per single query on one thread unless told otherwise (one request, on
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -44,6 +46,11 @@ class Geometry:
     @property
     def dim(self) -> int:
         return int(self.mean.shape[0] - 1)
+
+    def fingerprint(self) -> str:
+        """Short hash of the distribution: cached indexes are reused only for the same geometry."""
+        digest = hashlib.sha256(self.mean.astype(np.float64).tobytes() + self.cov.astype(np.float64).tobytes())
+        return digest.hexdigest()[:12]
 
 
 def model_geometry() -> Geometry | None:
@@ -120,7 +127,6 @@ def bench_size(
     seed: int,
     cache_dir: Path | None,
 ) -> list[CatalogPoint]:
-    import faiss
 
     items, queries = make_catalog(geo, n, n_queries, seed)
     dim = items.shape[1] - 1
@@ -143,55 +149,117 @@ def bench_size(
     ]
     log.info("catalog %d: exact p50 %.2f ms", n, points[0].latency_ms.p50 or 0)
 
-    cache = cache_dir / f"hnsw-{n}-{dim}-{m}-{ef_construction}-{seed}.faiss" if cache_dir else None
+    padded = np.hstack([queries, np.zeros((len(queries), 1), dtype=np.float32)])
+    hnsw, hnsw_build, hnsw_note = _hnsw_index(geo, items, m, ef_construction, seed, cache_dir)
+    for ef in ef_search:
+        hnsw.hnsw.efSearch = ef
+        params: dict[str, float | int | str] = {"M": m, "efConstruction": ef_construction, "efSearch": ef}
+        points.append(_ann_point(hnsw, "hnsw", {**params, "index": hnsw_note}, hnsw_build, padded, truth, n, dim))
+    ivf, ivf_build, ivf_note = _ivf_index(geo, items, seed, cache_dir)
+    for fraction in IVF_PROBE_FRACTIONS:
+        ivf.nprobe = max(1, int(ivf.nlist * fraction))
+        params = {"nlist": int(ivf.nlist), "nprobe": int(ivf.nprobe), "index": ivf_note}
+        points.append(_ann_point(ivf, "ivf-flat", params, ivf_build, padded, truth, n, dim))
+    return points
+
+
+IVF_PROBE_FRACTIONS = (1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2)
+
+
+def _ann_point(
+    index: object,
+    method: str,
+    params: dict[str, float | int | str],
+    build_s: float,
+    padded: np.ndarray,
+    truth: np.ndarray,
+    n: int,
+    dim: int,
+) -> CatalogPoint:
+    """Recall and single-query latency of one index setting (plus per-query time in batches of 64)."""
+    search = index.search  # type: ignore[attr-defined]
+    search(padded[:8], K)  # warm-up
+    times, found = _timed_each(lambda q: search(q, K)[1], padded)
+    t0 = time.perf_counter()
+    for start in range(0, len(padded), 64):
+        search(padded[start : start + 64], K)
+    batch_ms = 1000 * (time.perf_counter() - t0) / len(padded)
+    point = CatalogPoint(
+        items=n,
+        dim=dim,
+        method=method,
+        params=params,
+        build_s=round(build_s, 2),
+        recall_at_10=round(recall(found, truth), 4),
+        latency_ms=latency_summary(times),
+        queries=len(padded),
+        batch_ms_per_query=round(batch_ms, 4),
+    )
+    shown = ", ".join(f"{k}={v}" for k, v in params.items() if k != "index")
+    log.info(
+        "catalog %d: %s %s recall@10 %.4f p50 %.3f ms", n, method, shown, point.recall_at_10, point.latency_ms.p50 or 0
+    )
+    return point
+
+
+def _cached(cache_dir: Path | None, name: str, build: object) -> tuple[object, float, str]:
+    """An index from the cache folder, or built (and cached); with the build seconds."""
+    import faiss
+
+    cache = cache_dir / name if cache_dir else None
     t0 = time.perf_counter()
     if cache is not None and cache.exists():
-        index = faiss.read_index(str(cache))
-        build_note = "cached"
-    else:
-        index = faiss.IndexHNSWFlat(dim + 2, m)
+        return faiss.read_index(str(cache)), 0.0, "cached"
+    index = build()  # type: ignore[operator]
+    build_s = time.perf_counter() - t0
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        faiss.write_index(index, str(cache))
+    return index, build_s, f"built in {build_s:.0f}s"
+
+
+def _hnsw_index(
+    geo: Geometry, items: np.ndarray, m: int, ef_construction: int, seed: int, cache_dir: Path | None
+) -> tuple[object, float, str]:
+    import faiss
+
+    n, width = items.shape[0], items.shape[1] + 1
+
+    def build() -> object:
+        index = faiss.IndexHNSWFlat(width, m)
         index.hnsw.efConstruction = ef_construction
         data = mips_to_l2(items)
         for start in range(0, n, 100_000):
             index.add(data[start : start + 100_000])
             if n > 100_000:
                 log.info("catalog %d: HNSW %d/%d items added", n, min(n, start + 100_000), n)
-        del data
-        if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            faiss.write_index(index, str(cache))
-        build_note = "built"
-    build_s = time.perf_counter() - t0
-    log.info("catalog %d: HNSW %s in %.1fs", n, build_note, build_s)
-    padded = np.hstack([queries, np.zeros((len(queries), 1), dtype=np.float32)])
-    for ef in ef_search:
-        index.hnsw.efSearch = ef
-        index.search(padded[:8], K)  # warm-up
-        times, found = _timed_each(lambda q: index.search(q, K)[1], padded)
-        t0 = time.perf_counter()
-        for start in range(0, len(padded), batch):
-            index.search(padded[start : start + batch], K)
-        batch_ms = 1000 * (time.perf_counter() - t0) / len(padded)
-        point = CatalogPoint(
-            items=n,
-            dim=dim,
-            method="hnsw",
-            params={"M": m, "efConstruction": ef_construction, "efSearch": ef, "index": build_note},
-            build_s=round(build_s, 2),
-            recall_at_10=round(recall(found, truth), 4),
-            latency_ms=latency_summary(times),
-            queries=n_queries,
-            batch_ms_per_query=round(batch_ms, 4),
-        )
-        points.append(point)
-        log.info(
-            "catalog %d: HNSW efSearch=%d recall@10 %.4f p50 %.3f ms",
-            n,
-            ef,
-            point.recall_at_10,
-            point.latency_ms.p50 or 0,
-        )
-    return points
+        return index
+
+    name = f"hnsw-{geo.fingerprint()}-{n}-{m}-{ef_construction}-{seed}.faiss"
+    index, build_s, note = _cached(cache_dir, name, build)
+    log.info("catalog %d: HNSW %s", n, note)
+    return index, build_s, note
+
+
+def _ivf_index(geo: Geometry, items: np.ndarray, seed: int, cache_dir: Path | None) -> tuple[object, float, str]:
+    """IVF-Flat over the same MIPS->L2 transform: nlist = the power of two at or below 4·sqrt(n)."""
+    import faiss
+
+    n, width = items.shape[0], items.shape[1] + 1
+    nlist = 2 ** int(np.log2(max(16.0, 4 * np.sqrt(n))))
+
+    def build() -> object:
+        data = mips_to_l2(items)
+        index = faiss.IndexIVFFlat(faiss.IndexFlatL2(width), width, nlist)
+        sample = np.random.default_rng(seed).choice(n, size=min(n, 40 * nlist), replace=False)
+        index.train(data[sample])
+        index.add(data)
+        return index
+
+    name = f"ivf-{geo.fingerprint()}-{n}-{nlist}-{seed}.faiss"
+    index, build_s, note = _cached(cache_dir, name, build)
+    log.info("catalog %d: IVF-Flat (nlist %d) %s", n, nlist, note)
+    return index, build_s, note
 
 
 def run_catalog(
@@ -216,7 +284,7 @@ def run_catalog(
             geo,
             n,
             n_queries=n_queries,
-            ef_search=ef_search or [32, 64, 128, 256, 512],
+            ef_search=ef_search or [64, 128, 256, 512, 1024, 2048],
             m=m,
             ef_construction=ef_construction,
             seed=seed,
@@ -237,7 +305,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="recommend top-10 at catalog scale: exact vs HNSW")
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--ef-search", default="32,64,128,256,512")
+    parser.add_argument("--ef-search", default="64,128,256,512,1024,2048")
     parser.add_argument("--m", type=int, default=32)
     parser.add_argument("--ef-construction", type=int, default=80)
     parser.add_argument("--threads", type=int, default=1)

@@ -62,6 +62,14 @@ def measure(call: ApiCall, instance: Any, raw_bodies: list[bytes], seconds: floa
         v_done += len(parsed)
         v_n += 1
     v_elapsed = time.perf_counter() - v_start
+
+    # one item per call: the per-item cost without batching
+    s_done = 0
+    s_start = time.perf_counter()
+    while s_done < 3 or time.perf_counter() - s_start < seconds / 2:
+        call.call_batch(instance, [items[s_done % len(items)]])
+        s_done += 1
+    s_elapsed = time.perf_counter() - s_start
     return CeilingResult(
         batch_size=batch_size,
         seconds=round(elapsed, 3),
@@ -69,6 +77,7 @@ def measure(call: ApiCall, instance: Any, raw_bodies: list[bytes], seconds: floa
         items_per_s=round(done / elapsed, 2),
         ms_per_batch=round(1000 * elapsed / n, 3),
         items_per_s_with_validation=round(v_done / v_elapsed, 2),
+        items_per_s_batch1=round(s_done / s_elapsed, 2),
         threads=_threads(),
     )
 

@@ -66,34 +66,44 @@ def _build_quick_models(services: list[str], run_dir: Path) -> None:
     from .registry import SERVICES
 
     data_dir = get_settings().data_dir
-    for name in services:
-        for builder in SERVICES[name].quick_models:
-            started = time.perf_counter()
-            tag = getattr(quick_models, builder)(data_dir, run_dir)
-            log.info("quick model %s built in %.1fs", tag, time.perf_counter() - started)
+    builders = list(dict.fromkeys(b for name in services for b in SERVICES[name].quick_models))
+    for builder in builders:
+        started = time.perf_counter()
+        tag = getattr(quick_models, builder)(data_dir, run_dir)
+        log.info("quick model %s built in %.1fs", tag, time.perf_counter() - started)
 
 
 def _run_catalog_subprocess(
-    sizes: list[int], queries: int, ef_search: list[int], threads: int, run_dir: Path, env: dict[str, str]
+    sizes: list[int],
+    queries: int,
+    ef_search: list[int],
+    threads: int,
+    run_dir: Path,
+    env: dict[str, str],
+    cache_dir: Path | None = None,
 ) -> tuple[object | None, str | None]:
     from .schemas import CatalogResult
 
     out = run_dir / "catalog.json"
     cmd = [sys.executable, "-m", "scripts.bench.catalog", "--sizes", ",".join(map(str, sizes))]
     cmd += ["--queries", str(queries), "--ef-search", ",".join(map(str, ef_search)), "--threads", str(threads)]
-    cmd += ["--cache-dir", str(PROJECT_ROOT / "var" / "cache" / "bench"), "--out", str(out)]
+    cmd += ["--out", str(out)] + (["--cache-dir", str(cache_dir)] if cache_dir else [])
     env = {
         **env,
         "OMP_NUM_THREADS": str(threads),
         "OPENBLAS_NUM_THREADS": str(threads),
         "MKL_NUM_THREADS": str(threads),
     }
-    proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True, timeout=3600)
-    if proc.returncode != 0:
-        return None, "catalog scale failed:\n" + "\n".join(proc.stderr.splitlines()[-15:])
-    for line in proc.stderr.splitlines():
-        if "catalog" in line:
-            log.info("%s", line.split(" ", 2)[-1])
+    tail: list[str] = []
+    with subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True) as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:  # progress as it happens
+            tail = [*tail[-14:], line.rstrip()]
+            if " catalog " in line:
+                log.info("%s", line.rstrip().split(" INFO ", 1)[-1])
+        code = proc.wait()
+    if code != 0:
+        return None, "catalog scale failed:\n" + "\n".join(tail)
     return CatalogResult.model_validate_json(out.read_text()), None
 
 
@@ -135,23 +145,31 @@ def run(
     catalog: bool = typer.Option(True, "--catalog/--no-catalog", help="Also run the catalog-scale benchmark."),
     catalog_sizes: str | None = typer.Option(None, help="Catalog sizes (default 10000,100000,1000000; quick 10000)."),
     noop: bool = typer.Option(True, "--noop/--no-noop", help="Measure the /noop HTTP floor at every level."),
+    variant: list[str] = typer.Option(
+        [], help="Serve BentoML with a proposed change applied (json-media-type, no-access-log); repeatable."
+    ),
     out: Path | None = typer.Option(None, help="Report folder (default var/reports/bench/<time>)."),
     publish: bool = typer.Option(False, "--publish", help="Copy JSON, table and figures into docs/benchmarks/."),
 ) -> None:
     """Concurrency sweep (batched, unbatched, naive, no-op), offline ceiling, overload, catalog scale."""
     _setup_logging()
+    from .loadgen import loopback_url
+    from .variants import parse as parse_variants
+
+    try:  # fail now, not after models are built
+        url = loopback_url(url) if url is not None else None
+        parse_variants(variant)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     run_dir = _run_dir(out, quick)
     base_env = _prepare_env(models_home, quick, run_dir)
 
-    from .loadgen import loopback_url
     from .machine import load_avg, machine_info
     from .payloads.context import PayloadContext
     from .ratios import all_ratios
     from .schemas import BenchReport, RunConfig
     from .sweep import SweepPlan, bench_service
 
-    if url is not None:
-        url = loopback_url(url)
     keys = endpoints.split(",") if endpoints else list(QUICK_ENDPOINTS if quick else DEFAULT_ENDPOINTS)
     chosen = select([k.strip() for k in keys])
     missing = [e.key for e in chosen if not e.service.available()]
@@ -168,6 +186,7 @@ def run(
         endpoints=[e.key for e in chosen],
         model_store=os.environ.get("ADSERVE_MODEL_STORE", "local") + f" (BENTOML_HOME={os.environ['BENTOML_HOME']})",
         url=url,
+        variants=variant,
     )
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     load_start = load_avg()
@@ -198,9 +217,10 @@ def run(
     catalog_result = None
     if catalog:
         sizes = _csv_ints(catalog_sizes) if catalog_sizes else ([10_000] if quick else [10_000, 100_000, 1_000_000])
-        efs = [32, 128] if quick else [32, 64, 128, 256, 512]
+        efs = [64, 256] if quick else [64, 128, 256, 512, 1024, 2048]
         log.info("== catalog scale: %s items", sizes)
-        catalog_result, err = _run_catalog_subprocess(sizes, 50 if quick else 200, efs, 1, run_dir, base_env)
+        cache = None if quick else PROJECT_ROOT / "var" / "cache" / "bench"
+        catalog_result, err = _run_catalog_subprocess(sizes, 50 if quick else 200, efs, 1, run_dir, base_env, cache)
         if err:
             errors.append(err)
             log.error("%s", err)
@@ -230,7 +250,7 @@ def run(
 def catalog_command(
     sizes: str = typer.Option("10000,100000,1000000", help="Catalog sizes."),
     queries: int = typer.Option(200, help="Queries per size."),
-    ef_search: str = typer.Option("32,64,128,256,512", help="HNSW efSearch values."),
+    ef_search: str = typer.Option("64,128,256,512,1024,2048", help="HNSW efSearch values."),
     threads: int = typer.Option(1, help="Search threads."),
     models_home: Path | None = typer.Option(None, help="BENTOML_HOME holding the recommend model (default .bentoml)."),
     out: Path | None = typer.Option(None, help="Report folder."),
@@ -239,7 +259,8 @@ def catalog_command(
     _setup_logging()
     run_dir = _run_dir(out, False)
     env = _prepare_env(models_home, False, run_dir)
-    result, err = _run_catalog_subprocess(_csv_ints(sizes), queries, _csv_ints(ef_search), threads, run_dir, env)
+    cache = PROJECT_ROOT / "var" / "cache" / "bench"
+    result, err = _run_catalog_subprocess(_csv_ints(sizes), queries, _csv_ints(ef_search), threads, run_dir, env, cache)
     if err:
         typer.echo(err, err=True)
         raise typer.Exit(1)
@@ -258,6 +279,144 @@ def report(
     """Re-render the Markdown table and figures of a run (and optionally publish them)."""
     _setup_logging()
     write_outputs(path, publish)
+
+
+@app.command()
+def profile(
+    endpoint: str = typer.Option("recommend.recommend", help="Endpoint key to load."),
+    concurrency: int = typer.Option(32, help="Concurrent clients."),
+    seconds: float = typer.Option(15.0, help="Profiled seconds of load."),
+    batching: bool = typer.Option(True, "--batching/--no-batching", help="Adaptive batching on or off."),
+    quick: bool = typer.Option(False, "--quick", help="Use a tiny model in a private store."),
+    threads: int | None = typer.Option(None, help="OMP/torch threads of the server."),
+    models_home: Path | None = typer.Option(None, help="BENTOML_HOME (default .bentoml)."),
+    out: Path | None = typer.Option(None, help="Report folder."),
+    top: int = typer.Option(30, help="Rows of the printed table."),
+    variant: list[str] = typer.Option([], help="Proposed serving change to apply (see variants.py); repeatable."),
+    noop: bool = typer.Option(False, "--noop", help="Load the service's /noop route instead (the HTTP floor)."),
+) -> None:
+    """Profile the event loop of one BentoML worker (cProfile) under load: where per-request time goes."""
+    _setup_logging()
+    run_dir = _run_dir(out, quick)
+    base_env = _prepare_env(models_home, quick, run_dir)
+    import asyncio
+    import io
+    import pstats
+
+    from .loadgen import LoadGenerator
+    from .payloads.context import PayloadContext
+    from .registry import endpoint as find_endpoint
+    from .servers import ServerProcess, free_port, server_env
+    from .sweep import encode
+    from .variants import ENV as VARIANTS_ENV
+    from .variants import variant_target
+
+    spec = find_endpoint(endpoint)
+    if quick:
+        _build_quick_models([spec.service.name], run_dir)
+    from services.core.settings import get_settings
+
+    path = "/noop" if noop else spec.path
+    bodies = [b"{}"] if noop else encode(spec.payload(PayloadContext(get_settings().data_dir), 256))
+    port = free_port()
+    label = "-".join([spec.key if not noop else f"{spec.service.name}.noop", "batched" if batching else "unbatched"])
+    label = "-".join([label, f"c{concurrency}", *variant])
+    prof = run_dir / f"profile-{label}.prof"
+    target = variant_target(spec.service.target) if variant else spec.service.target
+    cmd = [sys.executable, "-m", "scripts.bench.profile_server", "--target", target]
+    cmd += ["--port", str(port), "--out", str(prof)]
+    env = server_env({**base_env, VARIANTS_ENV: ",".join(variant)}, batching=batching, threads=threads)
+    srv = ServerProcess(f"profile-{spec.service.name}", cmd, port, env, run_dir / "logs")
+
+    async def drive() -> float:
+        async with LoadGenerator(srv.url, concurrency + 8) as gen:
+            await gen.run(path, bodies, 2.0, concurrency=concurrency)
+            result = await gen.run(path, bodies, seconds, concurrency=concurrency)
+            return sum(1 for c in result.codes if 200 <= c < 300) / result.seconds
+
+    with srv:
+        srv.wait_ready(300)
+        rps = asyncio.run(drive())
+    text = io.StringIO()
+    stats = pstats.Stats(str(prof), stream=text)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    report_file = prof.with_suffix(".txt")
+    report_file.write_text(f"{path} c={concurrency} batching={batching} {variant}: {rps:.1f} req/s\n" + text.getvalue())
+    typer.echo(text.getvalue())
+    typer.echo(f"{rps:.1f} req/s while profiled; profile: {prof}; table: {report_file}")
+
+
+@app.command()
+def recovery(
+    endpoint: str = typer.Option("recommend.recommend", help="Endpoint key."),
+    burst: int = typer.Option(64, help="Concurrency of the burst."),
+    burst_seconds: float = typer.Option(10.0, help="Length of the burst."),
+    probe_seconds: float = typer.Option(5.0, help="Length of each single-client probe."),
+    idle_seconds: str = typer.Option("0,30,60", help="Idle pauses before the probes after the burst."),
+    batching: bool = typer.Option(True, "--batching/--no-batching", help="Adaptive batching on or off."),
+    quick: bool = typer.Option(False, "--quick", help="Use a tiny model in a private store."),
+    models_home: Path | None = typer.Option(None, help="BENTOML_HOME (default .bentoml)."),
+    variant: list[str] = typer.Option([], help="Serving variant to apply (see variants.py); repeatable."),
+    out: Path | None = typer.Option(None, help="Report folder."),
+) -> None:
+    """Single-client latency before a burst and after it (right away and after idle pauses):
+    shows how long BentoML's batch dispatcher keeps the queue wait it learnt under load."""
+    _setup_logging()
+    run_dir = _run_dir(out, quick)
+    base_env = _prepare_env(models_home, quick, run_dir)
+    import asyncio
+
+    from .loadgen import LoadGenerator
+    from .payloads.context import PayloadContext
+    from .registry import endpoint as find_endpoint
+    from .servers import ServerProcess, bentoml_command, free_port, server_env
+    from .stats import latency_summary
+    from .sweep import encode
+    from .variants import ENV as VARIANTS_ENV
+    from .variants import variant_target
+
+    spec = find_endpoint(endpoint)
+    if quick:
+        _build_quick_models([spec.service.name], run_dir)
+    from services.core.settings import get_settings
+
+    bodies = encode(spec.payload(PayloadContext(get_settings().data_dir), 256))
+    port = free_port()
+    target = variant_target(spec.service.target) if variant else spec.service.target
+    env = server_env({**base_env, VARIANTS_ENV: ",".join(variant)}, batching=batching, threads=None)
+    srv = ServerProcess(f"recovery-{spec.service.name}", bentoml_command(target, port), port, env, run_dir / "logs")
+    rows: list[dict[str, object]] = []
+
+    async def probe(gen: LoadGenerator, label: str, concurrency: int, seconds: float) -> None:
+        result = await gen.run(spec.path, bodies, seconds, concurrency=concurrency)
+        ok = sum(1 for c in result.codes if 200 <= c < 300)
+        lat = latency_summary(result.ok_latencies)
+        row = {"phase": label, "concurrency": concurrency, "req_s": round(ok / result.seconds, 1), **lat.model_dump()}
+        rows.append(row)
+        log.info(
+            "%-28s c=%-4d %7.1f req/s  p50 %7.1f ms  p99 %7.1f ms",
+            label,
+            concurrency,
+            row["req_s"],
+            lat.p50 or 0,
+            lat.p99 or 0,
+        )
+
+    async def drive() -> None:
+        async with LoadGenerator(srv.url, burst + 8) as gen:
+            await probe(gen, "warm-up", 1, probe_seconds)
+            await probe(gen, "before the burst", 1, probe_seconds)
+            await probe(gen, "burst", burst, burst_seconds)
+            for pause in _csv_ints(idle_seconds):
+                await asyncio.sleep(pause)
+                await probe(gen, f"after the burst, idle {pause}s", 1, probe_seconds)
+
+    with srv:
+        srv.wait_ready(300)
+        asyncio.run(drive())
+    (run_dir / f"recovery-{spec.key}.json").write_text(json.dumps(rows, indent=1))
+    typer.echo(f"results: {run_dir / f'recovery-{spec.key}.json'}")
 
 
 @app.command("list")

@@ -8,6 +8,7 @@ own annotations, and the undecorated function is called with the validated list.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import time
@@ -37,7 +38,21 @@ def start_instance(service: Any, timeout_s: float = 600.0) -> Any:
         model.wait(max(1.0, deadline - time.monotonic()))
         if not model.ready:
             raise RuntimeError(f"model {model.ref()} did not load: {model.error or 'timed out'}")
+    while not _is_ready(instance):  # e.g. helpers warmed up in the background, as /readyz waits for
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{type(instance).__name__} not ready after {timeout_s:.0f}s")
+        time.sleep(0.2)
     return instance
+
+
+def _is_ready(instance: Any) -> bool:
+    check = getattr(instance, "__is_ready__", None)
+    if check is None:
+        return True
+    result = check()
+    if inspect.isawaitable(result):
+        result = asyncio.run(result)  # type: ignore[arg-type]
+    return bool(result)
 
 
 @dataclass(frozen=True)

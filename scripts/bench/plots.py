@@ -9,10 +9,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import NullLocator
 
 from .schemas import BenchReport, CatalogResult, EndpointResult
 
-COLOURS = {"batched": "#1f77b4", "unbatched": "#d62728", "naive": "#7f7f7f", "noop": "#2ca02c"}
+COLOURS = {
+    "batched": "#1f77b4",
+    "unbatched": "#d62728",
+    "naive": "#7f7f7f",
+    "noop": "#2ca02c",
+    "naive_noop": "#bcbd22",
+}
 LABELS = {"batched": "BentoML, adaptive batching", "unbatched": "BentoML, batching off", "naive": "naive Starlette"}
 
 
@@ -36,26 +43,42 @@ def endpoint_figure(result: EndpointResult, out: Path, subtitle: str) -> Path:
                     color=COLOURS[mode],
                     label=f"{mode} {pct}",
                 )
-    noop = result.series("noop")
-    if noop:
+    for mode, label in (("noop", "BentoML no-op"), ("naive_noop", "Starlette no-op")):
+        floor = result.series(mode)  # type: ignore[arg-type]
+        if not floor:
+            continue
+        xs = [p.concurrency for p in floor]
         ax_l.plot(
-            [p.concurrency for p in noop],
-            [p.latency_ms.p99 or float("nan") for p in noop],
+            xs,
+            [p.latency_ms.p99 or float("nan") for p in floor],
             "-",
             marker="s",
             ms=3,
-            color=COLOURS["noop"],
-            label="no-op p99 (HTTP floor)",
+            color=COLOURS[mode],
+            label=f"{label} p99",
+        )
+        ax_t.plot(
+            xs,
+            [p.throughput_rps for p in floor],
+            ":",
+            marker="s",
+            ms=3,
+            color=COLOURS[mode],
+            label=f"{label} (HTTP floor)",
         )
     if result.ceiling is not None:
         ax_t.axhline(result.ceiling.items_per_s, color="black", ls="--", lw=1, label="offline ceiling (items/s)")
-    ax_t.set_xscale("log", base=2)
+    levels = sorted({p.concurrency for p in result.points})
+    for ax in (ax_t, ax_l):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(levels, [str(c) for c in levels])
+        ax.xaxis.set_minor_locator(NullLocator())
+    ax_t.set_yscale("log")
     ax_t.set_xlabel("concurrent clients")
-    ax_t.set_ylabel("requests/s (1 item each)")
+    ax_t.set_ylabel("requests/s (1 item each, log scale)")
     ax_t.set_title("throughput")
-    ax_t.grid(alpha=0.3)
+    ax_t.grid(alpha=0.3, which="both")
     ax_t.legend(fontsize=7)
-    ax_l.set_xscale("log", base=2)
     ax_l.set_yscale("log")
     ax_l.set_xlabel("concurrent clients")
     ax_l.set_ylabel("latency (ms)")
@@ -71,30 +94,35 @@ def endpoint_figure(result: EndpointResult, out: Path, subtitle: str) -> Path:
 
 
 def catalog_figure(catalog: CatalogResult, out: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=90)
+    fig, ax = plt.subplots(figsize=(7.5, 4.5), dpi=90)
     sizes = sorted({p.items for p in catalog.points})
-    markers = ["o", "s", "^", "D"]
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
+    styles = {"hnsw": ("o", "-"), "ivf-flat": ("s", "--")}
     for i, size in enumerate(sizes):
-        pts = [p for p in catalog.points if p.items == size]
-        ann = [p for p in pts if p.method != "exact"]
-        exact = [p for p in pts if p.method == "exact"]
-        if ann:
-            ax.plot(
-                [p.recall_at_10 for p in ann],
-                [p.latency_ms.p50 or float("nan") for p in ann],
-                marker=markers[i % 4],
-                label=f"HNSW, {size:,} items",
+        colour = colours[i % len(colours)]
+        for method, (marker, line) in styles.items():
+            pts = sorted(
+                (p for p in catalog.points if p.items == size and p.method == method), key=lambda p: p.recall_at_10
             )
-        for p in exact:
-            ax.scatter([1.0], [p.latency_ms.p50], marker="*", s=120, label=f"exact numpy, {size:,} items")
+            if pts:
+                ax.plot(
+                    [p.recall_at_10 for p in pts],
+                    [p.latency_ms.p50 or float("nan") for p in pts],
+                    marker=marker,
+                    ls=line,
+                    color=colour,
+                    label=f"{method}, {size:,} items",
+                )
+        for p in (p for p in catalog.points if p.items == size and p.method == "exact"):
+            ax.scatter([1.0], [p.latency_ms.p50], marker="*", s=140, color=colour, label=f"exact numpy, {size:,} items")
     ax.axhline(10, color="grey", ls=":", lw=1)
     ax.axvline(0.95, color="grey", ls=":", lw=1)
     ax.set_yscale("log")
     ax.set_xlabel("recall@10 against exact")
-    ax.set_ylabel("p50 latency per query (ms)")
-    ax.set_title("recommend top-10 at catalog scale (targets: < 10 ms, recall ≥ 0.95)")
+    ax.set_ylabel("p50 latency per query, 1 thread (ms)")
+    ax.set_title("recommend top-10 at catalog scale (goal: < 10 ms at recall ≥ 0.95)", fontsize=10)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=6.5, ncol=2)
     fig.tight_layout()
     path = out / "catalog_scale.png"
     fig.savefig(path)

@@ -37,3 +37,57 @@ def build_vision(data_dir: Path, work_dir: Path) -> str:
     train = TrainConfig(epochs=1, batch_size=64, max_lr=5e-3, train_limit=3000, val_size=300, threads=1)
     model, _ = train_default_model(data_dir, train, cnn, name="vision-classifier", catalog_limit=500, progress=False)
     return str(model.tag)
+
+
+def build_text(data_dir: Path, work_dir: Path) -> str:
+    """A one-layer GPT-2 title generator and a one-layer T5 headline summarizer, trained for a few steps."""
+    from services.text.abstractive_training import SummarizerTrainConfig, train_summarizer
+    from services.text.generator_training import GeneratorTrainConfig, train_generator
+
+    reports = work_dir / "reports" / "text"
+    generator = GeneratorTrainConfig(
+        vocab_size=600,
+        n_layer=1,
+        n_embd=32,
+        n_head=2,
+        n_positions=96,
+        steps=40,
+        batch_size=16,
+        learning_rate=5e-3,
+        warmup_steps=5,
+        max_rows=1500,
+        eval_pairs=16,
+        threads=1,
+        show_progress=False,
+    )
+    summarizer = SummarizerTrainConfig(
+        vocab_size=600,
+        d_model=32,
+        d_ff=64,
+        num_layers=1,
+        num_decoder_layers=1,
+        num_heads=2,
+        d_kv=16,
+        max_source_tokens=64,
+        steps=30,
+        batch_size=16,
+        warmup_steps=5,
+        max_rows=1500,
+        threads=1,
+        show_progress=False,
+    )
+    tags = [train_generator(generator, data_dir, reports).tag, train_summarizer(summarizer, data_dir, reports).tag]
+    return ", ".join(str(t) for t in tags)
+
+
+def build_creative(data_dir: Path, work_dir: Path) -> str:
+    """A randomly initialised 64x64 diffusion pipeline with a tokenizer fitted to 3,000 product titles."""
+    import torch
+
+    from services.creative.corpus import load_titles
+    from services.creative.tiny_pipeline import TinyConfig, create_tiny_model
+
+    torch.set_num_threads(1)
+    titles, lineage = load_titles(data_dir, limit=3000)
+    model = create_tiny_model(titles, TinyConfig(sample_size=8, vocab_size=600), lineage=lineage)
+    return str(model.tag)

@@ -34,7 +34,7 @@ def _ratio(name: str, endpoint: str, value: float | None, target: float | None, 
 
 def endpoint_ratios(result: EndpointResult, levels: list[int]) -> list[Ratio]:
     ref = reference_level(levels)
-    b, u, n, z = (result.point(m, ref) for m in ("batched", "unbatched", "naive", "noop"))  # type: ignore[arg-type]
+    b, u, n, z, nz = (result.point(m, ref) for m in ("batched", "unbatched", "naive", "noop", "naive_noop"))  # type: ignore[arg-type]
     out: list[Ratio] = []
     if b and u:
         target = 4.0 if result.key in TARGET_BATCHED_VS_UNBATCHED else None
@@ -85,6 +85,17 @@ def endpoint_ratios(result: EndpointResult, levels: list[int]) -> list[Ratio]:
                 3.0,
                 ">=",
                 f"c={ref}: {b.throughput_rps:.1f} vs {n.throughput_rps:.1f} req/s; peak vs peak {_div(best_b, best_n)}",
+            )
+        )
+    if z and nz:
+        out.append(
+            _ratio(
+                "no-op: BentoML ÷ Starlette req/s",
+                result.key,
+                _div(z.throughput_rps, nz.throughput_rps),
+                None,
+                ">=",
+                f"c={ref}: HTTP floor {z.throughput_rps:.1f} vs {nz.throughput_rps:.1f} req/s",
             )
         )
     return out

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .payloads import campaign as camp
+from .payloads import creative as cre
 from .payloads import recommend as rec
+from .payloads import text as txt
 from .payloads import vision as vis
 from .payloads.context import PayloadContext
 
@@ -53,8 +56,13 @@ class EndpointSpec:
 
 RECOMMEND = ServiceSpec("recommend", "services.recommend.service:RecommendService", ("build_recommend",))
 VISION = ServiceSpec("vision", "services.vision.service:VisionService", ("build_vision",))
+TEXT = ServiceSpec("text", "services.text.service:TextService", ("build_text",))
+CREATIVE = ServiceSpec("creative", "services.creative.service:CreativeService", ("build_creative",))
+CAMPAIGN = ServiceSpec(
+    "campaign", "services.campaign.service:CampaignService", ("build_recommend", "build_text", "build_creative")
+)
 
-SERVICES: dict[str, ServiceSpec] = {s.name: s for s in (RECOMMEND, VISION)}
+SERVICES: dict[str, ServiceSpec] = {s.name: s for s in (RECOMMEND, VISION, TEXT, CREATIVE, CAMPAIGN)}
 
 ENDPOINTS: list[EndpointSpec] = [
     EndpointSpec(RECOMMEND, "recommend", "/recommend", rec.recommend_bodies),
@@ -63,6 +71,13 @@ ENDPOINTS: list[EndpointSpec] = [
     EndpointSpec(VISION, "embed", "/embed", vis.embed_bodies),
     EndpointSpec(VISION, "classify", "/classify", vis.classify_bodies),
     EndpointSpec(VISION, "similar_products", "/similar_products", vis.similar_products_bodies, batchable=False),
+    EndpointSpec(TEXT, "generate_description", "/generate_description", txt.description_bodies),
+    EndpointSpec(TEXT, "summarize_reviews", "/summarize_reviews", txt.summary_bodies),
+    EndpointSpec(TEXT, "check_compliance", "/check_compliance", txt.compliance_bodies, batchable=False),
+    EndpointSpec(CREATIVE, "generate_image", "/generate_image", cre.generate_bodies),
+    EndpointSpec(CREATIVE, "compose_banner", "/compose_banner", cre.banner_bodies, batchable=False),
+    EndpointSpec(CAMPAIGN, "campaign", "/campaign", camp.campaign_bodies, batchable=False),
+    EndpointSpec(CAMPAIGN, "feedback", "/feedback", camp.feedback_bodies, batchable=False),
 ]
 
 # Endpoints with a target of their own in the issue; the others are measured and reported.

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Mode = Literal["batched", "unbatched", "naive", "noop"]
-MODES: tuple[Mode, ...] = ("batched", "unbatched", "naive", "noop")
+Mode = Literal["batched", "unbatched", "naive", "noop", "naive_noop"]
+MODES: tuple[Mode, ...] = ("batched", "unbatched", "naive", "noop", "naive_noop")
 
 
 class _Model(BaseModel):
@@ -84,6 +84,9 @@ class CeilingResult(_Model):
     items_per_s_with_validation: float | None = Field(
         None, description="Including request parsing and validation of each item (JSON to pydantic)."
     )
+    items_per_s_batch1: float | None = Field(
+        None, description="The same function called with one item at a time: what batching saves in the model."
+    )
     threads: int
 
 
@@ -95,6 +98,9 @@ class OverloadResult(_Model):
     throughput_rps: float
     admitted_latency_ms: Latency
     only_429_503: bool = Field(description="True when every error was a 429 or a 503.")
+    recovery: PointResult | None = Field(
+        None, description="One client right after the overload, to compare with the sweep's concurrency-1 point."
+    )
 
 
 class BatchingConfig(_Model):
@@ -147,6 +153,9 @@ class RunConfig(_Model):
     endpoints: list[str]
     model_store: str
     url: str | None = None
+    variants: list[str] = Field(
+        default_factory=list, description="Serving variants applied (scripts/bench/variants.py)."
+    )
 
 
 class Ratio(_Model):

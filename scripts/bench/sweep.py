@@ -30,6 +30,8 @@ from .schemas import (
 )
 from .servers import ServerProcess, ServerStartError, bentoml_command, free_port, naive_command, server_env
 from .stats import count_statuses, latency_summary, only_429_503
+from .variants import ENV as VARIANTS_ENV
+from .variants import variant_target
 
 log = logging.getLogger(__name__)
 NOOP_BODY = b"{}"
@@ -109,7 +111,7 @@ async def measure_point(
     if before is not None and metrics_method:
         after = parse_batch_histogram(await gen.get_text("/metrics"), metrics_method)
         batch = after.minus(before).stats()
-    per = 1 if mode == "noop" else cfg.items_per_request
+    per = 1 if mode in ("noop", "naive_noop") else cfg.items_per_request
     return to_point(mode, concurrency, result, per, batch)
 
 
@@ -145,7 +147,9 @@ async def measure_overload(
     concurrency = 2 * saturating
     result = await gen.run(path, bodies, cfg.overload_s, concurrency=concurrency)
     status = count_statuses(result.codes)
+    recovery = to_point("batched", 1, await gen.run(path, bodies, cfg.seconds, concurrency=1), cfg.items_per_request)
     return OverloadResult(
+        recovery=recovery,
         saturating_concurrency=saturating,
         concurrency=concurrency,
         seconds=round(result.seconds, 3),
@@ -164,9 +168,12 @@ def run_ceiling(
     out_file = plan.work_dir / f"ceiling-{spec.key}.json"
     body_file.write_text(json.dumps(bodies))
     seconds = max(1.0, plan.cfg.seconds / 2)
-    cmd = [sys.executable, "-m", "scripts.bench.ceiling", "--target", service.target, "--api", spec.method]
+    target, env = service.target, dict(plan.base_env)
+    if plan.cfg.variants:  # the same batch size as the served variant
+        target, env[VARIANTS_ENV] = variant_target(service.target), ",".join(plan.cfg.variants)
+    cmd = [sys.executable, "-m", "scripts.bench.ceiling", "--target", target, "--api", spec.method]
     cmd += ["--bodies", str(body_file), "--seconds", str(seconds), "--out", str(out_file)]
-    env = server_env(plan.base_env, batching=True, threads=plan.cfg.threads)
+    env = server_env(env, batching=True, threads=plan.cfg.threads)
     try:
         proc = subprocess.run(
             cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=plan.ready_timeout_s + 60 * seconds
@@ -185,19 +192,23 @@ def _servers(service: ServiceSpec, endpoints: list[EndpointSpec], plan: SweepPla
     threads = plan.cfg.threads
     logs = plan.work_dir / "logs"
     batched_port, unbatched_port, naive_port = free_port(), free_port(), free_port()
+    target, bento_env = service.target, dict(plan.base_env)
+    if plan.cfg.variants:
+        target = variant_target(service.target)
+        bento_env[VARIANTS_ENV] = ",".join(plan.cfg.variants)
     return {
         "batched": ServerProcess(
             f"{service.name}-batched",
-            bentoml_command(service.target, batched_port),
+            bentoml_command(target, batched_port),
             batched_port,
-            server_env(plan.base_env, batching=True, threads=threads),
+            server_env(bento_env, batching=True, threads=threads),
             logs,
         ),
         "unbatched": ServerProcess(
             f"{service.name}-unbatched",
-            bentoml_command(service.target, unbatched_port),
+            bentoml_command(target, unbatched_port),
             unbatched_port,
-            server_env(plan.base_env, batching=False, threads=threads),
+            server_env(bento_env, batching=False, threads=threads),
             logs,
         ),
         "naive": ServerProcess(
@@ -274,42 +285,51 @@ async def _sweep(
     results: dict[str, EndpointResult],
     plan: SweepPlan,
 ) -> None:
+    """Level by level: every endpoint in every mode, then the HTTP floors; overload at the end."""
     cfg = plan.cfg
     headers = {"Authorization": f"Bearer {plan.api_key}"} if plan.api_key else {}
     connections = 2 * max(cfg.levels) + 8
     gens = {
         mode: LoadGenerator(url, connections, timeout_s=cfg.timeout_s, headers=headers) for mode, url in urls.items()
     }
+    floors: list[tuple[Mode, str]] = [("noop", "batched"), ("naive_noop", "naive")] if plan.noop else []
     for gen in gens.values():
         await gen.__aenter__()
     try:
-        for spec in endpoints:
-            result = results[spec.key]
-            for level in cfg.levels:
+        for level in cfg.levels:
+            for spec in endpoints:
                 for mode in ("batched", "unbatched", "naive"):
                     if mode not in gens:
                         continue
-                    method = spec.method if mode == "batched" and cfg.url is None else None
+                    method = spec.method if mode == "batched" else None
                     point = await measure_point(gens[mode], spec.path, bodies[spec.key], mode, level, cfg, method)
-                    result.points.append(point)
+                    results[spec.key].points.append(point)
                     _log_point(spec.key, point)
-                if plan.noop:
-                    point = await measure_point(gens["batched"], "/noop", [NOOP_BODY], "noop", level, cfg, None)
-                    result.points.append(point)
-                    _log_point(spec.key, point)
-            if cfg.overload_s > 0:
+            for mode, server in floors:
+                if server not in gens:
+                    continue
+                point = await measure_point(gens[server], "/noop", [NOOP_BODY], mode, level, cfg, None)
+                _log_point(endpoints[0].service.name, point)
+                for spec in endpoints:  # one floor per service and level, shared by its endpoints
+                    results[spec.key].points.append(point)
+        if cfg.overload_s > 0:
+            for spec in endpoints:
+                result = results[spec.key]
                 result.overload = await measure_overload(
                     gens["batched"], spec.path, bodies[spec.key], result.series("batched"), cfg
                 )
                 ov = result.overload
                 log.info(
-                    "%s overload c=%d: %.1f req/s, admitted p99 %.1f ms, errors %s, only 429/503: %s",
+                    "%s overload c=%d: %.1f req/s, admitted p99 %.1f ms, errors %s, only 429/503: %s; "
+                    "then c=1: %.1f req/s, p50 %.1f ms",
                     spec.key,
                     ov.concurrency,
                     ov.throughput_rps,
                     ov.admitted_latency_ms.p99 or float("nan"),
                     {k: v for k, v in ov.status.model_dump().items() if v and k != "s2xx"},
                     ov.only_429_503,
+                    ov.recovery.throughput_rps if ov.recovery else float("nan"),
+                    (ov.recovery.latency_ms.p50 if ov.recovery else None) or float("nan"),
                 )
     finally:
         for gen in gens.values():

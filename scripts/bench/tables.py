@@ -71,11 +71,12 @@ def ceiling_table(results: list[EndpointResult]) -> str:
                 _f(c.items_per_s) if c else "–",
                 _f(c.ms_per_batch, 2) if c else "–",
                 _f(c.items_per_s_with_validation) if c else "–",
+                _f(c.items_per_s_batch1) if c else "–",
                 str(c.threads) if c else "–",
             ]
         )
     header = ["endpoint", "max_batch_size", "max_latency_ms", "workers", "threads", "ceiling items/s"]
-    header += ["ms/batch", "items/s incl. parsing", "torch threads"]
+    header += ["ms/batch", "items/s incl. parsing", "items/s at batch 1", "torch threads"]
     return _table(header, rows)
 
 
@@ -86,6 +87,11 @@ def overload_table(results: list[EndpointResult]) -> str:
         if o is None:
             continue
         errors = ", ".join(f"{k}={v}" for k, v in o.status.model_dump().items() if v and k != "s2xx") or "none"
+        before = r.point("batched", 1)
+        after = o.recovery
+        recovery = "–"
+        if before is not None and after is not None:
+            recovery = f"{_f(before.latency_ms.p50)} → {_f(after.latency_ms.p50)}"
         rows.append(
             [
                 r.key,
@@ -96,10 +102,11 @@ def overload_table(results: list[EndpointResult]) -> str:
                 _f(o.admitted_latency_ms.p99),
                 errors,
                 "yes" if o.only_429_503 else "**no**",
+                recovery,
             ]
         )
     header = ["endpoint", "saturating conc.", "overload conc.", "req/s", "admitted p50 ms", "admitted p99 ms"]
-    header += ["errors", "only 429/503"]
+    header += ["errors", "only 429/503", "1 client p50 ms: sweep → right after"]
     return _table(header, rows)
 
 
