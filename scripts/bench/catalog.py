@@ -21,8 +21,10 @@ import argparse
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -107,11 +109,11 @@ def recall(found: np.ndarray, truth: np.ndarray) -> float:
     return float(np.mean([len(set(f[f >= 0]) & set(t)) / K for f, t in zip(found, truth, strict=True)]))
 
 
-def _timed_each(fn: object, queries: np.ndarray) -> tuple[list[float], np.ndarray]:
+def _timed_each(fn: Callable[[np.ndarray], np.ndarray], queries: np.ndarray) -> tuple[list[float], np.ndarray]:
     times, rows = [], []
     for i in range(len(queries)):
         t0 = time.perf_counter()
-        rows.append(fn(queries[i : i + 1]))  # type: ignore[operator]
+        rows.append(fn(queries[i : i + 1]))
         times.append(time.perf_counter() - t0)
     return times, np.vstack(rows)
 
@@ -167,7 +169,7 @@ IVF_PROBE_FRACTIONS = (1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2)
 
 
 def _ann_point(
-    index: object,
+    index: Any,
     method: str,
     params: dict[str, float | int | str],
     build_s: float,
@@ -177,7 +179,7 @@ def _ann_point(
     dim: int,
 ) -> CatalogPoint:
     """Recall and single-query latency of one index setting (plus per-query time in batches of 64)."""
-    search = index.search  # type: ignore[attr-defined]
+    search = index.search
     search(padded[:8], K)  # warm-up
     times, found = _timed_each(lambda q: search(q, K)[1], padded)
     t0 = time.perf_counter()
@@ -202,7 +204,7 @@ def _ann_point(
     return point
 
 
-def _cached(cache_dir: Path | None, name: str, build: object) -> tuple[object, float, str]:
+def _cached(cache_dir: Path | None, name: str, build: Callable[[], Any]) -> tuple[Any, float, str]:
     """An index from the cache folder, or built (and cached); with the build seconds."""
     import faiss
 
@@ -210,7 +212,7 @@ def _cached(cache_dir: Path | None, name: str, build: object) -> tuple[object, f
     t0 = time.perf_counter()
     if cache is not None and cache.exists():
         return faiss.read_index(str(cache)), 0.0, "cached"
-    index = build()  # type: ignore[operator]
+    index = build()
     build_s = time.perf_counter() - t0
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
@@ -220,12 +222,12 @@ def _cached(cache_dir: Path | None, name: str, build: object) -> tuple[object, f
 
 def _hnsw_index(
     geo: Geometry, items: np.ndarray, m: int, ef_construction: int, seed: int, cache_dir: Path | None
-) -> tuple[object, float, str]:
+) -> tuple[Any, float, str]:
     import faiss
 
     n, width = items.shape[0], items.shape[1] + 1
 
-    def build() -> object:
+    def build() -> Any:
         index = faiss.IndexHNSWFlat(width, m)
         index.hnsw.efConstruction = ef_construction
         data = mips_to_l2(items)
@@ -241,14 +243,14 @@ def _hnsw_index(
     return index, build_s, note
 
 
-def _ivf_index(geo: Geometry, items: np.ndarray, seed: int, cache_dir: Path | None) -> tuple[object, float, str]:
+def _ivf_index(geo: Geometry, items: np.ndarray, seed: int, cache_dir: Path | None) -> tuple[Any, float, str]:
     """IVF-Flat over the same MIPS->L2 transform: nlist = the power of two at or below 4·sqrt(n)."""
     import faiss
 
     n, width = items.shape[0], items.shape[1] + 1
     nlist = 2 ** int(np.log2(max(16.0, 4 * np.sqrt(n))))
 
-    def build() -> object:
+    def build() -> Any:
         data = mips_to_l2(items)
         index = faiss.IndexIVFFlat(faiss.IndexFlatL2(width), width, nlist)
         sample = np.random.default_rng(seed).choice(n, size=min(n, 40 * nlist), replace=False)

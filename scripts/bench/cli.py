@@ -17,7 +17,8 @@ from pathlib import Path
 
 import typer
 
-from .registry import DEFAULT_ENDPOINTS, ENDPOINTS, PROJECT_ROOT, QUICK_ENDPOINTS, by_service, select
+from .registry import DEFAULT_ENDPOINTS, ENDPOINTS, PROJECT_ROOT, QUICK_ENDPOINTS, EndpointSpec, by_service, select
+from .schemas import CatalogResult
 
 app = typer.Typer(help="Throughput, latency and batching benchmarks of the adserve services.", no_args_is_help=True)
 log = logging.getLogger("scripts.bench")
@@ -28,6 +29,14 @@ DOCS = PROJECT_ROOT / "docs" / "benchmarks"
 def _setup_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _shown(path: str) -> str:
+    """A path relative to the repository when it is inside it (reports do not name the machine's folders)."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return path
 
 
 def _csv_ints(text: str) -> list[int]:
@@ -81,9 +90,7 @@ def _run_catalog_subprocess(
     run_dir: Path,
     env: dict[str, str],
     cache_dir: Path | None = None,
-) -> tuple[object | None, str | None]:
-    from .schemas import CatalogResult
-
+) -> tuple[CatalogResult | None, str | None]:
     out = run_dir / "catalog.json"
     cmd = [sys.executable, "-m", "scripts.bench.catalog", "--sizes", ",".join(map(str, sizes))]
     cmd += ["--queries", str(queries), "--ef-search", ",".join(map(str, ef_search)), "--threads", str(threads)]
@@ -184,7 +191,8 @@ def run(
         threads=threads,
         timeout_s=timeout,
         endpoints=[e.key for e in chosen],
-        model_store=os.environ.get("ADSERVE_MODEL_STORE", "local") + f" (BENTOML_HOME={os.environ['BENTOML_HOME']})",
+        model_store=os.environ.get("ADSERVE_MODEL_STORE", "local")
+        + f" (BENTOML_HOME={_shown(os.environ['BENTOML_HOME'])})",
         url=url,
         variants=variant,
     )
@@ -234,7 +242,7 @@ def run(
         load_avg_end=load_avg(),
         endpoints=results,
         ratios=all_ratios(results, cfg.levels),
-        catalog=catalog_result,  # type: ignore[arg-type]
+        catalog=catalog_result,
         errors=errors,
     )
     report_json = run_dir / "bench.json"
@@ -266,8 +274,9 @@ def catalog_command(
         raise typer.Exit(1)
     from . import plots, tables
 
-    (run_dir / "catalog.md").write_text(tables.catalog_table(result) + "\n")  # type: ignore[arg-type]
-    plots.catalog_figure(result, run_dir)  # type: ignore[arg-type]
+    assert result is not None
+    (run_dir / "catalog.md").write_text(tables.catalog_table(result) + "\n")
+    plots.catalog_figure(result, run_dir)
     typer.echo(f"results: {run_dir / 'catalog.json'}")
 
 
@@ -279,6 +288,20 @@ def report(
     """Re-render the Markdown table and figures of a run (and optionally publish them)."""
     _setup_logging()
     write_outputs(path, publish)
+
+
+def _bodies(spec_key: str, quick: bool, run_dir: Path) -> tuple[EndpointSpec, list[bytes]]:
+    """The endpoint and 256 encoded request bodies (building tiny models first with ``quick``)."""
+    from services.core.settings import get_settings
+
+    from .payloads.context import PayloadContext
+    from .registry import endpoint as find_endpoint
+    from .sweep import encode
+
+    spec = find_endpoint(spec_key)
+    if quick:
+        _build_quick_models([spec.service.name], run_dir)
+    return spec, encode(spec.payload(PayloadContext(get_settings().data_dir), 256))
 
 
 @app.command()
@@ -299,52 +322,23 @@ def profile(
     _setup_logging()
     run_dir = _run_dir(out, quick)
     base_env = _prepare_env(models_home, quick, run_dir)
-    import asyncio
-    import io
-    import pstats
+    from .diagnostics import ServerSetup, profile_worker
 
-    from .loadgen import LoadGenerator
-    from .payloads.context import PayloadContext
-    from .registry import endpoint as find_endpoint
-    from .servers import ServerProcess, free_port, server_env
-    from .sweep import encode
-    from .variants import ENV as VARIANTS_ENV
-    from .variants import variant_target
-
-    spec = find_endpoint(endpoint)
-    if quick:
-        _build_quick_models([spec.service.name], run_dir)
-    from services.core.settings import get_settings
-
+    spec, bodies = _bodies(endpoint, quick, run_dir)
+    setup = ServerSetup(base_env, batching, threads, tuple(variant))
     path = "/noop" if noop else spec.path
-    bodies = [b"{}"] if noop else encode(spec.payload(PayloadContext(get_settings().data_dir), 256))
-    port = free_port()
-    label = "-".join([spec.key if not noop else f"{spec.service.name}.noop", "batched" if batching else "unbatched"])
-    label = "-".join([label, f"c{concurrency}", *variant])
-    prof = run_dir / f"profile-{label}.prof"
-    target = variant_target(spec.service.target) if variant else spec.service.target
-    cmd = [sys.executable, "-m", "scripts.bench.profile_server", "--target", target]
-    cmd += ["--port", str(port), "--out", str(prof)]
-    env = server_env({**base_env, VARIANTS_ENV: ",".join(variant)}, batching=batching, threads=threads)
-    srv = ServerProcess(f"profile-{spec.service.name}", cmd, port, env, run_dir / "logs")
-
-    async def drive() -> float:
-        async with LoadGenerator(srv.url, concurrency + 8) as gen:
-            await gen.run(path, bodies, 2.0, concurrency=concurrency)
-            result = await gen.run(path, bodies, seconds, concurrency=concurrency)
-            return sum(1 for c in result.codes if 200 <= c < 300) / result.seconds
-
-    with srv:
-        srv.wait_ready(300)
-        rps = asyncio.run(drive())
-    text = io.StringIO()
-    stats = pstats.Stats(str(prof), stream=text)
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
-    report_file = prof.with_suffix(".txt")
-    report_file.write_text(f"{path} c={concurrency} batching={batching} {variant}: {rps:.1f} req/s\n" + text.getvalue())
-    typer.echo(text.getvalue())
-    typer.echo(f"{rps:.1f} req/s while profiled; profile: {prof}; table: {report_file}")
+    result = profile_worker(
+        spec,
+        setup,
+        [b"{}"] if noop else bodies,
+        run_dir,
+        path=path,
+        concurrency=concurrency,
+        seconds=seconds,
+        top=top,
+    )
+    typer.echo(result.text)
+    typer.echo(f"{result.req_s:.1f} req/s while profiled; profile: {result.profile}; table: {result.table}")
 
 
 @app.command()
@@ -365,58 +359,22 @@ def recovery(
     _setup_logging()
     run_dir = _run_dir(out, quick)
     base_env = _prepare_env(models_home, quick, run_dir)
-    import asyncio
+    from .diagnostics import ServerSetup, dispatcher_recovery
 
-    from .loadgen import LoadGenerator
-    from .payloads.context import PayloadContext
-    from .registry import endpoint as find_endpoint
-    from .servers import ServerProcess, bentoml_command, free_port, server_env
-    from .stats import latency_summary
-    from .sweep import encode
-    from .variants import ENV as VARIANTS_ENV
-    from .variants import variant_target
-
-    spec = find_endpoint(endpoint)
-    if quick:
-        _build_quick_models([spec.service.name], run_dir)
-    from services.core.settings import get_settings
-
-    bodies = encode(spec.payload(PayloadContext(get_settings().data_dir), 256))
-    port = free_port()
-    target = variant_target(spec.service.target) if variant else spec.service.target
-    env = server_env({**base_env, VARIANTS_ENV: ",".join(variant)}, batching=batching, threads=None)
-    srv = ServerProcess(f"recovery-{spec.service.name}", bentoml_command(target, port), port, env, run_dir / "logs")
-    rows: list[dict[str, object]] = []
-
-    async def probe(gen: LoadGenerator, label: str, concurrency: int, seconds: float) -> None:
-        result = await gen.run(spec.path, bodies, seconds, concurrency=concurrency)
-        ok = sum(1 for c in result.codes if 200 <= c < 300)
-        lat = latency_summary(result.ok_latencies)
-        row = {"phase": label, "concurrency": concurrency, "req_s": round(ok / result.seconds, 1), **lat.model_dump()}
-        rows.append(row)
-        log.info(
-            "%-28s c=%-4d %7.1f req/s  p50 %7.1f ms  p99 %7.1f ms",
-            label,
-            concurrency,
-            row["req_s"],
-            lat.p50 or 0,
-            lat.p99 or 0,
-        )
-
-    async def drive() -> None:
-        async with LoadGenerator(srv.url, burst + 8) as gen:
-            await probe(gen, "warm-up", 1, probe_seconds)
-            await probe(gen, "before the burst", 1, probe_seconds)
-            await probe(gen, "burst", burst, burst_seconds)
-            for pause in _csv_ints(idle_seconds):
-                await asyncio.sleep(pause)
-                await probe(gen, f"after the burst, idle {pause}s", 1, probe_seconds)
-
-    with srv:
-        srv.wait_ready(300)
-        asyncio.run(drive())
-    (run_dir / f"recovery-{spec.key}.json").write_text(json.dumps(rows, indent=1))
-    typer.echo(f"results: {run_dir / f'recovery-{spec.key}.json'}")
+    spec, bodies = _bodies(endpoint, quick, run_dir)
+    rows = dispatcher_recovery(
+        spec,
+        ServerSetup(base_env, batching, None, tuple(variant)),
+        bodies,
+        run_dir,
+        burst=burst,
+        burst_seconds=burst_seconds,
+        probe_seconds=probe_seconds,
+        idle_seconds=_csv_ints(idle_seconds),
+    )
+    path = run_dir / f"recovery-{endpoint}.json"
+    path.write_text(json.dumps(rows, indent=1))
+    typer.echo(f"results: {path}")
 
 
 @app.command("list")

@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.ticker import NullLocator
 
-from .schemas import BenchReport, CatalogResult, EndpointResult
+from .schemas import BenchReport, CatalogResult, EndpointResult, Mode
 
 COLOURS = {
     "batched": "#1f77b4",
@@ -25,8 +25,9 @@ LABELS = {"batched": "BentoML, adaptive batching", "unbatched": "BentoML, batchi
 
 def endpoint_figure(result: EndpointResult, out: Path, subtitle: str) -> Path:
     fig, (ax_t, ax_l) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=90)
-    for mode in ("batched", "unbatched", "naive"):
-        series = result.series(mode)  # type: ignore[arg-type]
+    modes: tuple[Mode, ...] = ("batched", "unbatched", "naive")
+    for mode in modes:
+        series = result.series(mode)
         if not series:
             continue
         xs = [p.concurrency for p in series]
@@ -43,8 +44,9 @@ def endpoint_figure(result: EndpointResult, out: Path, subtitle: str) -> Path:
                     color=COLOURS[mode],
                     label=f"{mode} {pct}",
                 )
-    for mode, label in (("noop", "BentoML no-op"), ("naive_noop", "Starlette no-op")):
-        floor = result.series(mode)  # type: ignore[arg-type]
+    floors: tuple[tuple[Mode, str], ...] = (("noop", "BentoML no-op"), ("naive_noop", "Starlette no-op"))
+    for mode, label in floors:
+        floor = result.series(mode)
         if not floor:
             continue
         xs = [p.concurrency for p in floor]

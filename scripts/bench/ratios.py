@@ -3,8 +3,10 @@ p99 ÷ no-op p99 and batched ÷ naive, each with whether its target was met."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .registry import TARGET_BATCHED_VS_UNBATCHED, TARGET_P99_VS_NOOP
-from .schemas import EndpointResult, Ratio
+from .schemas import MODES, EndpointResult, Ratio
 
 REFERENCE_CONCURRENCY = 64
 
@@ -23,18 +25,23 @@ def _div(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3)
 
 
-def _ratio(name: str, endpoint: str, value: float | None, target: float | None, comparison: str, detail: str) -> Ratio:
+Comparison = Literal[">=", "<="]
+
+
+def _ratio(
+    name: str, endpoint: str, value: float | None, target: float | None, comparison: Comparison, detail: str
+) -> Ratio:
     met = None
     if target is not None and value is not None:
         met = value >= target if comparison == ">=" else value <= target
     return Ratio(
         name=name, endpoint=endpoint, value=value, target=target, comparison=comparison, met=met, detail=detail
-    )  # type: ignore[arg-type]
+    )
 
 
 def endpoint_ratios(result: EndpointResult, levels: list[int]) -> list[Ratio]:
     ref = reference_level(levels)
-    b, u, n, z, nz = (result.point(m, ref) for m in ("batched", "unbatched", "naive", "noop", "naive_noop"))  # type: ignore[arg-type]
+    b, u, n, z, nz = (result.point(m, ref) for m in MODES)
     out: list[Ratio] = []
     if b and u:
         target = 4.0 if result.key in TARGET_BATCHED_VS_UNBATCHED else None

@@ -83,7 +83,13 @@ ENDPOINTS: list[EndpointSpec] = [
 # Endpoints with a target of their own in the issue; the others are measured and reported.
 TARGET_BATCHED_VS_UNBATCHED = {"vision.embed", "vision.classify"}
 TARGET_P99_VS_NOOP = {"recommend.recommend", "recommend.similar_items", "recommend.recommend_for_profile"}
-DEFAULT_ENDPOINTS = ("recommend.recommend", "vision.embed", "vision.classify")
+DEFAULT_ENDPOINTS = (
+    "recommend.recommend",
+    "recommend.similar_items",
+    "recommend.recommend_for_profile",
+    "vision.embed",
+    "vision.classify",
+)
 QUICK_ENDPOINTS = ("recommend.recommend",)
 
 

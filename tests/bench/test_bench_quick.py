@@ -54,6 +54,7 @@ def test_quick_run_writes_a_well_formed_report(quick_run: tuple[Path, float]) ->
     assert result.ceiling is not None and result.ceiling.items_per_s > 0
     assert result.batching.max_batch_size and result.batching.max_latency_ms
     assert result.overload is not None and result.overload.concurrency >= 2
+    assert result.overload.recovery is not None and result.overload.recovery.concurrency == 1
     names = {r.name for r in report.ratios}
     assert {
         "batched ÷ unbatched req/s",
