@@ -41,42 +41,15 @@ def build_vision(data_dir: Path, work_dir: Path) -> str:
 
 def build_text(data_dir: Path, work_dir: Path) -> str:
     """A one-layer GPT-2 title generator and a one-layer T5 headline summarizer, trained for a few steps."""
-    from services.text.abstractive_training import SummarizerTrainConfig, train_summarizer
-    from services.text.generator_training import GeneratorTrainConfig, train_generator
+    from services.text.abstractive_training import train_summarizer
+    from services.text.generator_training import train_generator
+    from services.text.quick_configs import TINY_GENERATOR, TINY_SUMMARIZER
 
     reports = work_dir / "reports" / "text"
-    generator = GeneratorTrainConfig(
-        vocab_size=600,
-        n_layer=1,
-        n_embd=32,
-        n_head=2,
-        n_positions=96,
-        steps=40,
-        batch_size=16,
-        learning_rate=5e-3,
-        warmup_steps=5,
-        max_rows=1500,
-        eval_pairs=16,
-        threads=1,
-        show_progress=False,
-    )
-    summarizer = SummarizerTrainConfig(
-        vocab_size=600,
-        d_model=32,
-        d_ff=64,
-        num_layers=1,
-        num_decoder_layers=1,
-        num_heads=2,
-        d_kv=16,
-        max_source_tokens=64,
-        steps=30,
-        batch_size=16,
-        warmup_steps=5,
-        max_rows=1500,
-        threads=1,
-        show_progress=False,
-    )
-    tags = [train_generator(generator, data_dir, reports).tag, train_summarizer(summarizer, data_dir, reports).tag]
+    tags = [
+        train_generator(TINY_GENERATOR, data_dir, reports).tag,
+        train_summarizer(TINY_SUMMARIZER, data_dir, reports).tag,
+    ]
     return ", ".join(str(t) for t in tags)
 
 
