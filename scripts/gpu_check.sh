@@ -76,9 +76,9 @@ def store_model(setting: str):
 
 def check_creative() -> dict:
     from services.creative.diffusion import load_pipelines, native_side
-    from services.creative.samples import product_photo
+    from services.creative.training.samples import product_photo
     from services.creative.settings import CreativeSettings
-    from services.creative.tiny_pipeline import TinyConfig, build_pipeline
+    from services.creative.training.tiny_pipeline import TinyConfig, build_pipeline
 
     out: dict = {}
     folder = None

@@ -14,9 +14,9 @@ log = logging.getLogger(__name__)
 def build_recommend(data_dir: Path, work_dir: Path) -> str:
     """LightFM on the invoice lines of 300 sampled customers of Online Retail II, no text embeddings
     (sampling before cleaning keeps the build to seconds)."""
-    from services.recommend.data import load_transactions
-    from services.recommend.pipeline import run_training
-    from services.recommend.training import TrainConfig
+    from services.recommend.training.data import load_transactions
+    from services.recommend.training.pipeline import run_training
+    from services.recommend.training.trainer import TrainConfig
 
     raw = load_transactions(data_dir / "online-retail-ii" / "online_retail_ii_2009_2010.parquet")
     customers = raw["Customer ID"].dropna().drop_duplicates().sample(n=300, random_state=0)
@@ -28,10 +28,10 @@ def build_recommend(data_dir: Path, work_dir: Path) -> str:
 
 def build_vision(data_dir: Path, work_dir: Path) -> str:
     """The default CNN architecture, shrunk, one epoch on 3,000 Fashion-MNIST images, 500-item catalog."""
-    from services.vision.data import FASHION_CLASSES
     from services.vision.net import CNNConfig
-    from services.vision.pipeline import train_default_model
-    from services.vision.training import TrainConfig
+    from services.vision.training.data import FASHION_CLASSES
+    from services.vision.training.pipeline import train_default_model
+    from services.vision.training.trainer import TrainConfig
 
     cnn = CNNConfig(channels=(8, 16), hidden=32, head_pool=2, labels=list(FASHION_CLASSES))
     train = TrainConfig(epochs=1, batch_size=64, max_lr=5e-3, train_limit=3000, val_size=300, threads=1)
@@ -41,9 +41,9 @@ def build_vision(data_dir: Path, work_dir: Path) -> str:
 
 def build_text(data_dir: Path, work_dir: Path) -> str:
     """A one-layer GPT-2 title generator and a one-layer T5 headline summarizer, trained for a few steps."""
-    from services.text.abstractive_training import train_summarizer
-    from services.text.generator_training import train_generator
-    from services.text.quick_configs import TINY_GENERATOR, TINY_SUMMARIZER
+    from services.text.training.abstractive import train_summarizer
+    from services.text.training.generator import train_generator
+    from services.text.training.quick_configs import TINY_GENERATOR, TINY_SUMMARIZER
 
     reports = work_dir / "reports" / "text"
     tags = [
@@ -57,8 +57,8 @@ def build_creative(data_dir: Path, work_dir: Path) -> str:
     """A randomly initialised 64x64 diffusion pipeline with a tokenizer fitted to 3,000 product titles."""
     import torch
 
-    from services.creative.corpus import load_titles
-    from services.creative.tiny_pipeline import TinyConfig, create_tiny_model
+    from services.creative.training.corpus import load_titles
+    from services.creative.training.tiny_pipeline import TinyConfig, create_tiny_model
 
     torch.set_num_threads(1)
     titles, lineage = load_titles(data_dir, limit=3000)

@@ -140,8 +140,8 @@ def replay_feedback(
 
     from services.campaign.feedback_log import LogEvent
     from services.core.settings import get_settings
-    from services.recommend.cleaning import clean_transactions
-    from services.recommend.data import load_transactions
+    from services.recommend.training.cleaning import clean_transactions
+    from services.recommend.training.data import load_transactions
 
     clean, _ = clean_transactions(load_transactions(), get_settings().hmac_key())
     recent = clean[clean["ts"] >= clean["ts"].max() - pd.Timedelta(days=days)].sort_values("ts")

@@ -64,8 +64,8 @@ def train(
 ) -> None:
     """Build the tiny random pipeline (tokenizer trained on product titles) as a new model version."""
     _setup(threads)
-    from services.creative.corpus import load_titles
-    from services.creative.tiny_pipeline import TinyConfig, create_tiny_model
+    from services.creative.training.corpus import load_titles
+    from services.creative.training.tiny_pipeline import TinyConfig, create_tiny_model
 
     log.info("reading product titles for the tokenizer")
     titles, lineage = load_titles(get_settings().data_dir, limit)
@@ -104,7 +104,7 @@ def evaluate(
 ) -> None:
     """Time every tool at its default size and run the quality checks; writes report.json and a chart."""
     _setup(threads)
-    from services.creative.evaluation import diffusion_checks, tool_checks, tool_timings
+    from services.creative.training.evaluation import diffusion_checks, tool_checks, tool_timings
 
     engine = _load_engine(ref, steps)
     report = {
@@ -136,7 +136,7 @@ def examples(
 ) -> None:
     """Write example outputs (style transfer, enhancement, banners, generation) as PNG."""
     _setup(threads)
-    from services.creative.examples import write_examples
+    from services.creative.training.examples import write_examples
 
     engine = _load_engine(ref, steps=4)
     paths = write_examples(_reports_dir(), engine, get_settings().data_dir)

@@ -14,7 +14,7 @@ app = typer.Typer(help="Hybrid LightFM recommendation (Online Retail II).", no_a
 
 
 def _config(trials: int, folds: int, threads: int, embeddings: bool):  # type: ignore[no-untyped-def]
-    from services.recommend.training import TrainConfig
+    from services.recommend.training.trainer import TrainConfig
 
     return TrainConfig(search_trials=trials, cv_folds=folds, num_threads=threads, use_embeddings=embeddings)
 
@@ -29,7 +29,7 @@ def train(
 ) -> None:
     """Clean, featurize, search, evaluate and save ``recommend-lightfm`` with its report."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    from services.recommend.pipeline import run_training
+    from services.recommend.training.pipeline import run_training
 
     run_training(_config(trials, folds, threads, embeddings), max_users=max_users)
 
@@ -38,7 +38,7 @@ def train(
 def evaluate() -> None:
     """Print the metrics table of the last training run."""
     from services.core.settings import get_settings
-    from services.recommend.reports import metrics_table
+    from services.recommend.training.reports import metrics_table
 
     path = get_settings().var_dir / "reports" / "recommend" / "report.json"
     if not path.exists():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from services.text.guard_evaluation import GuardReport
+from services.text.training.guard_evaluation import GuardReport
 
 app = typer.Typer(
     help="Descriptions (GPT-2), review summaries (MiniLM + T5) and the compliance guard.", no_args_is_help=True
@@ -24,8 +24,8 @@ def _logging() -> None:
 
 
 def write_guard_report(path: Path) -> GuardReport:
-    from services.text.guard_evaluation import load_and_evaluate
-    from services.text.reports import plot_guard_confusion, report_dir, write_json
+    from services.text.training.guard_evaluation import load_and_evaluate
+    from services.text.training.reports import plot_guard_confusion, report_dir, write_json
 
     report = load_and_evaluate(path)
     out = report_dir()
@@ -42,8 +42,8 @@ def train_generator(
 ) -> None:
     """Train ``text-generator`` (small GPT-2 on Myntra attribute → title pairs)."""
     _logging()
-    from services.text.generator_training import GeneratorTrainConfig
-    from services.text.generator_training import train_generator as run
+    from services.text.training.generator import GeneratorTrainConfig
+    from services.text.training.generator import train_generator as run
 
     model = run(GeneratorTrainConfig(steps=steps, threads=threads))
     typer.echo(f"saved {model.tag}: {json.dumps(model.info.metadata['metrics'])}")
@@ -56,8 +56,8 @@ def train_summarizer(
 ) -> None:
     """Train ``text-summarizer`` (small T5 on review body → review title pairs)."""
     _logging()
-    from services.text.abstractive_training import SummarizerTrainConfig
-    from services.text.abstractive_training import train_summarizer as run
+    from services.text.training.abstractive import SummarizerTrainConfig
+    from services.text.training.abstractive import train_summarizer as run
 
     model = run(SummarizerTrainConfig(steps=steps, threads=threads))
     typer.echo(f"saved {model.tag}: {json.dumps(model.info.metadata['metrics'])}")
@@ -84,8 +84,8 @@ def evaluate(
     from services.core.embeddings import embed_texts
     from services.core.settings import get_settings
     from services.text.abstractive import load_abstractive
-    from services.text.evaluation import EvalConfig, rouge_markdown, run_evaluation
-    from services.text.reports import report_dir
+    from services.text.training.evaluation import EvalConfig, rouge_markdown, run_evaluation
+    from services.text.training.reports import report_dir
 
     torch.set_num_threads(2)
     headliner = (
@@ -126,10 +126,10 @@ def examples(
 
     from services.core.artifact_store import ArtifactStore
     from services.core.settings import get_settings
-    from services.text.data import in_test_split, load_title_pairs
     from services.text.generator import load_generator
-    from services.text.reports import report_dir, write_json
     from services.text.schemas import DescriptionRequest
+    from services.text.training.data import in_test_split, load_title_pairs
+    from services.text.training.reports import report_dir, write_json
 
     runtime = load_generator(ArtifactStore().ensure_local(get_settings().text_generator_model))
     held_out = [p for p in load_title_pairs(get_settings().data_dir) if in_test_split(p.product_id, 0.05)]
@@ -164,7 +164,7 @@ def import_pretrained(
     input_prefix: str = typer.Option("", help="Summarizer input prefix, e.g. 'summarize: ' for T5."),
 ) -> None:
     """Wrap pretrained weights as the ``text-generator``/``text-summarizer`` BentoML model (then publish it)."""
-    from services.text.pretrained import import_pretrained as run
+    from services.text.training.pretrained import import_pretrained as run
 
     model = run(path, kind, prompt_format=prompt_format, languages=languages.split(","), input_prefix=input_prefix)
     typer.echo(f"imported {model.tag}; publish it with: python -m scripts.cli publish {model.tag} --alias production")

@@ -42,8 +42,8 @@ def train(
 ) -> None:
     """Train the default CNN on Fashion-MNIST, index the demo catalog and save a new model version."""
     _setup_logging()
-    from services.vision.pipeline import train_default_model
-    from services.vision.training import TrainConfig
+    from services.vision.training.pipeline import train_default_model
+    from services.vision.training.trainer import TrainConfig
 
     cfg = TrainConfig(epochs=epochs, threads=threads, train_limit=train_limit)
     model, summary = train_default_model(_data_dir(), cfg, name=name)
@@ -65,7 +65,7 @@ def evaluate(
     _setup_logging()
     from services.core.artifact_store import ArtifactStore
     from services.core.settings import get_settings
-    from services.vision.pipeline import evaluate_stored_model
+    from services.vision.training.pipeline import evaluate_stored_model
 
     model = ArtifactStore().ensure_local(ref or get_settings().vision_model)
     out_dir = out or _reports_dir()
@@ -114,11 +114,11 @@ def benchmark(
 
     from services.core.artifact_store import ArtifactStore
     from services.core.settings import get_settings
-    from services.vision.benchmark import run_benchmark
-    from services.vision.data import load_split
-    from services.vision.pipeline import cpu_runtime_settings
-    from services.vision.plots import plot_throughput
     from services.vision.runtime import load_runtime
+    from services.vision.training.benchmark import run_benchmark
+    from services.vision.training.data import load_split
+    from services.vision.training.pipeline import cpu_runtime_settings
+    from services.vision.training.plots import plot_throughput
 
     torch.set_num_threads(threads)
     model = ArtifactStore().ensure_local(ref or get_settings().vision_model)
@@ -147,7 +147,7 @@ def import_hf(
     """Save pretrained weights (ViT, ConvNeXt, …) as a vision model; publish it and point
     ADSERVE_VISION_MODEL at it to serve it instead of the default CNN."""
     _setup_logging()
-    from services.vision.pipeline import import_hf_model
+    from services.vision.training.pipeline import import_hf_model
 
     model = import_hf_model(source, name=name, data_dir=_data_dir() if catalog else None, catalog_limit=catalog_limit)
     typer.echo(f"saved {model.tag}; publish: python -m scripts.cli publish {model.tag} --alias production")

@@ -23,7 +23,36 @@ import pandas as pd
 import scipy.sparse as sp
 
 STOP_WORDS = frozenset(
-    ["a", "an", "and", "the", "of", "in", "on", "with", "for", "to", "set", "box", "pack", "size", "small", "large", "mini", "big", "assorted", "design", "designs", "colour", "colours", "col", "piece", "pcs", "s", "x"]
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "in",
+        "on",
+        "with",
+        "for",
+        "to",
+        "set",
+        "box",
+        "pack",
+        "size",
+        "small",
+        "large",
+        "mini",
+        "big",
+        "assorted",
+        "design",
+        "designs",
+        "colour",
+        "colours",
+        "col",
+        "piece",
+        "pcs",
+        "s",
+        "x",
+    ]
 )
 TOKEN = re.compile(r"[a-z]{3,}")
 

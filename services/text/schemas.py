@@ -47,7 +47,9 @@ class DescriptionRequest(_Strict):
     max_length: int = Field(400, ge=40, le=2000, description="Most characters in the description.")
     seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Same seed, same output.")
     max_new_tokens: int = Field(32, ge=1, le=HARD_MAX_NEW_TOKENS, description="Title tokens to sample at most.")
-    temperature: float = Field(0.8, ge=0.01, le=3.0)  # ge, not gt: the OpenAPI 3.0 schema has no numeric exclusiveMinimum
+    temperature: float = Field(
+        0.8, ge=0.01, le=3.0
+    )  # ge, not gt: the OpenAPI 3.0 schema has no numeric exclusiveMinimum
     top_p: float = Field(0.95, ge=0.01, le=1.0)
 
     @model_validator(mode="after")

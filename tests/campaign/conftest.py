@@ -60,8 +60,8 @@ def _fresh_campaign_settings() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def retail(shared_data: Path) -> RetailSplit:
     from services.core.settings import get_settings
-    from services.recommend.cleaning import clean_transactions
-    from services.recommend.data import load_transactions
+    from services.recommend.training.cleaning import clean_transactions
+    from services.recommend.training.data import load_transactions
 
     raw = load_transactions()
     customers = raw["Customer ID"].dropna().unique()
@@ -77,7 +77,7 @@ def retail(shared_data: Path) -> RetailSplit:
 def base_model(retail: RetailSplit) -> bentoml.Model:
     """A hybrid LightFM recommender on the purchases before the cutoff (no embeddings: seconds)."""
     from services.recommend.artifacts import save_model
-    from services.recommend.training import DEFAULT_PARAMS, TrainConfig, build_recommender, fit, prepare
+    from services.recommend.training.trainer import DEFAULT_PARAMS, TrainConfig, build_recommender, fit, prepare
 
     cfg = TrainConfig(use_embeddings=False, num_threads=1, clusters=8)
     prep = prepare(retail.before, cfg, None)

@@ -17,8 +17,8 @@ def tiny_model(shared_data: Path) -> str:
     """Build the tiny pipeline once per session; returns its model tag."""
     import torch
 
-    from services.creative.corpus import load_titles
-    from services.creative.tiny_pipeline import TinyConfig, create_tiny_model
+    from services.creative.training.corpus import load_titles
+    from services.creative.training.tiny_pipeline import TinyConfig, create_tiny_model
 
     torch.set_num_threads(1)
     titles, lineage = load_titles(shared_data, limit=3000)

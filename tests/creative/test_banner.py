@@ -11,9 +11,9 @@ from PIL import Image
 from services.creative.banner import BannerContent, BrandColours, compose_banner
 from services.creative.banner_layout import STANDARD_SIZES, BannerFormat, box_size, inside
 from services.creative.colour import contrast_ratio
-from services.creative.evaluation import sample_banner
 from services.creative.fonts import FontFace, FontSet, FontUnavailableError, draws_glyph, resolve_fonts
-from services.creative.samples import fashion_items, product_photo
+from services.creative.training.evaluation import sample_banner
+from services.creative.training.samples import fashion_items, product_photo
 
 FORMATS = [BannerFormat(name, w, h) for name, (w, h) in STANDARD_SIZES.items()] + [
     BannerFormat("custom", 728, 90),

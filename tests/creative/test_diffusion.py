@@ -11,8 +11,8 @@ import pytest
 
 from services.creative.diffusion import DiffusionEngine, fit_to_multiple_of_8
 from services.creative.handlers import generate_images
-from services.creative.samples import product_photo
 from services.creative.schemas import GenerateRequest
+from services.creative.training.samples import product_photo
 
 from .conftest import TINY_SAMPLE_SIZE
 

@@ -8,9 +8,9 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from services.creative.enhance import EnhanceOptions, auto_contrast, enhance
-from services.creative.evaluation import psnr
-from services.creative.samples import add_noise, fashion_items, product_photo
 from services.creative.style_transfer import to_float
+from services.creative.training.evaluation import psnr
+from services.creative.training.samples import add_noise, fashion_items, product_photo
 
 ONLY = {
     "denoise": EnhanceOptions(denoise=0.6, white_balance=0, auto_contrast=0, sharpen=0),

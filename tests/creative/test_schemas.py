@@ -7,8 +7,8 @@ import base64
 import pytest
 from pydantic import ValidationError
 
-from services.creative.samples import product_photo
 from services.creative.schemas import BannerRequest, GenerateRequest, decode_base64_image
+from services.creative.training.samples import product_photo
 
 from .conftest import to_bytes
 

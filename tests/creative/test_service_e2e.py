@@ -16,8 +16,8 @@ from PIL import Image
 from services.core.artifact_store import ArtifactStore
 from services.core.settings import PlatformSettings
 from services.creative.banner_layout import inside
-from services.creative.samples import product_photo, style_photo
 from services.creative.schemas import BannerRequest, BannerResponse
+from services.creative.training.samples import product_photo, style_photo
 from tests.support.bento_server import BentoServer, batches_larger_than_one
 from tests.support.s3_server import TEST_CREDENTIALS, S3Server
 

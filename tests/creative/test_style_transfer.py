@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from services.creative.colour import rgb_to_lab
-from services.creative.samples import fashion_items, product_photo, style_photo
 from services.creative.style_transfer import detail_energy, style_transfer, to_float
+from services.creative.training.samples import fashion_items, product_photo, style_photo
 
 
 def lab_stats(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:

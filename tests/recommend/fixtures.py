@@ -11,14 +11,14 @@ from pathlib import Path
 import bentoml
 import pytest
 
-from services.recommend.training import TrainConfig
+from services.recommend.training.trainer import TrainConfig
 
 QUICK = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=8)
 
 
 @pytest.fixture(scope="session")
 def recommend_model(shared_data: Path, session_dir: Path) -> bentoml.Model:
-    from services.recommend.pipeline import run_training
+    from services.recommend.training.pipeline import run_training
 
     return run_training(QUICK, max_users=250, report_dir=session_dir / "reports" / "recommend")
 

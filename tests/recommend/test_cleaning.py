@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from services.recommend.cleaning import clean_transactions, normalise_description
+from services.recommend.training.cleaning import clean_transactions, normalise_description
 
 KEY = b"test-key"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import bentoml
 import pytest
 
-from services.text.abstractive_training import train_summarizer
-from services.text.generator_training import train_generator
-from services.text.quick_configs import TINY_GENERATOR, TINY_SUMMARIZER
+from services.text.training.abstractive import train_summarizer
+from services.text.training.generator import train_generator
+from services.text.training.quick_configs import TINY_GENERATOR, TINY_SUMMARIZER
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ from pydantic import ValidationError
 
 from services.text.attributes import ProductAttributes, attribute_line, chat_messages, v1_prompt
 from services.text.compliance import check_text
-from services.text.data import load_title_pairs, split_brand
 from services.text.grounding import compose_description, template_title
+from services.text.training.data import load_title_pairs, split_brand
 
 
 def test_attributes_normalise_aliases_and_cap_lengths() -> None:

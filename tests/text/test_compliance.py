@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from services.text.compliance import Violation, check_text
-from services.text.guard_evaluation import evaluate_guard, load_labelled
 from services.text.pii import scrub
+from services.text.training.guard_evaluation import evaluate_guard, load_labelled
 
 LABELLED = Path(__file__).parent / "data" / "compliance_labelled.jsonl"
 SHOES = {"brand": "Nike", "category": ["Footwear", "Shoes", "Sports Shoes"], "colour": "Black", "gender": "Men"}

@@ -10,8 +10,8 @@ import bentoml
 import numpy as np
 
 from services.text.abstractive import load_abstractive
-from services.text.data import ReviewRecord, load_reviews
-from services.text.evaluation import (
+from services.text.training.data import ReviewRecord, load_reviews
+from services.text.training.evaluation import (
     EvalConfig,
     bootstrap_diff,
     evaluate_products,

@@ -163,7 +163,7 @@ def test_pretrained_weights_are_imported_as_a_configuration_change(
     import shutil
 
     from services.core.artifact_store import ArtifactStore
-    from services.text.pretrained import import_pretrained
+    from services.text.training.pretrained import import_pretrained
 
     folder = tmp_path / "instruct-model"
     shutil.copytree(generator_model.path, folder)

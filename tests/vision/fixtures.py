@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from services.vision.data import FASHION_CLASSES, FashionSplit, load_split
 from services.vision.net import CNNConfig
-from services.vision.training import TrainConfig
+from services.vision.training.data import FASHION_CLASSES, FashionSplit, load_split
+from services.vision.training.trainer import TrainConfig
 
 TINY_CNN = CNNConfig(channels=(8, 16), hidden=32, head_pool=2, labels=list(FASHION_CLASSES))
 TINY_TRAIN = TrainConfig(epochs=2, batch_size=64, max_lr=5e-3, train_limit=5000, val_size=500, threads=1)
@@ -32,7 +32,7 @@ def fashion_test(shared_data: Path) -> FashionSplit:
 
 @pytest.fixture(scope="session")
 def tiny_cnn_model(shared_data: Path) -> bentoml.Model:
-    from services.vision.pipeline import train_default_model
+    from services.vision.training.pipeline import train_default_model
 
     model, _ = train_default_model(shared_data, TINY_TRAIN, TINY_CNN, name=CNN_NAME, catalog_limit=500, progress=False)
     return model
@@ -62,7 +62,7 @@ def build_tiny_vit(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_vit_model(shared_data: Path, session_dir: Path) -> bentoml.Model:
-    from services.vision.pipeline import import_hf_model
+    from services.vision.training.pipeline import import_hf_model
 
     source = build_tiny_vit(session_dir / "hf-tiny-vit")
     return import_hf_model(source, name=VIT_NAME, data_dir=shared_data, catalog_limit=200)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.vision.data import FASHION_CLASSES, FashionSplit, _read_idx, lineage
+from services.vision.training.data import FASHION_CLASSES, FashionSplit, _read_idx, lineage
 
 
 def test_test_split_shapes_and_balanced_classes(fashion_test: FashionSplit) -> None:

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from services.vision.benchmark import run_benchmark
-from services.vision.data import FashionSplit
-from services.vision.evaluation import catalog_split, classification_metrics
-from services.vision.pipeline import cpu_runtime_settings, evaluate_stored_model
 from services.vision.runtime import load_runtime
+from services.vision.training.benchmark import run_benchmark
+from services.vision.training.data import FashionSplit
+from services.vision.training.evaluation import catalog_split, classification_metrics
+from services.vision.training.pipeline import cpu_runtime_settings, evaluate_stored_model
 
 
 def test_catalog_split_holds_out_every_tenth_image() -> None:

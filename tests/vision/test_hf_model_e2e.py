@@ -13,7 +13,7 @@ from PIL import Image
 
 from services.core.artifact_store import ArtifactStore
 from services.core.settings import PlatformSettings
-from services.vision.data import FASHION_CLASSES, FashionSplit
+from services.vision.training.data import FASHION_CLASSES, FashionSplit
 from tests.support.bento_server import BentoServer
 from tests.support.s3_server import TEST_CREDENTIALS, S3Server
 from tests.vision.samples import as_photo, b64, encode, truncated

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from services.vision.data import FashionSplit
 from services.vision.net import CNNConfig
 from services.vision.preprocess import (
     FashionPreprocessor,
@@ -18,6 +17,7 @@ from services.vision.preprocess import (
     fashion_mnist_array,
     normalise_uint8,
 )
+from services.vision.training.data import FashionSplit
 from tests.vision.fixtures import TINY_CNN, build_tiny_vit
 from tests.vision.samples import as_photo
 

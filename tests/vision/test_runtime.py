@@ -9,9 +9,9 @@ import torch
 from PIL import Image
 
 from services.vision.artifacts import FORMAT_CNN, FORMAT_HF, detect_format
-from services.vision.data import FASHION_CLASSES, FashionSplit
-from services.vision.pipeline import cpu_runtime_settings
 from services.vision.runtime import VisionRuntime, load_runtime, resolve_device, resolve_dtype
+from services.vision.training.data import FASHION_CLASSES, FashionSplit
+from services.vision.training.pipeline import cpu_runtime_settings
 from tests.vision.samples import as_photo
 
 

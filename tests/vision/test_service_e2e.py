@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from services.vision.data import FASHION_CLASSES, FashionSplit
+from services.vision.training.data import FASHION_CLASSES, FashionSplit
 from tests.support.bento_server import BentoServer, batches_larger_than_one
 from tests.vision.samples import as_photo, b64, corrupt, encode, png_declaring, real_bomb_png, truncated
 

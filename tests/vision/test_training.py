@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from services.vision.data import FASHION_CLASSES
 from services.vision.net import CNNConfig, FashionCNN, count_parameters
-from services.vision.training import augment, stratified_holdout
+from services.vision.training.data import FASHION_CLASSES
+from services.vision.training.trainer import augment, stratified_holdout
 
 
 def test_default_cnn_shapes_and_size() -> None:
@@ -50,7 +50,7 @@ def test_model_metadata_drops_what_bentoml_cannot_store() -> None:
     from pathlib import Path
 
     from services.vision.artifacts import metadata_safe
-    from services.vision.training import TrainConfig
+    from services.vision.training.trainer import TrainConfig
 
     meta = metadata_safe({"training": TrainConfig().model_dump(), "shape": (1, None, 2), "path": Path("/x")})
     assert "train_limit" not in meta["training"] and meta["training"]["epochs"] == 10

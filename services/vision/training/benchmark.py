@@ -14,8 +14,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from ..runtime import VisionRuntime
 from .photos import photo_like
-from .runtime import VisionRuntime
 
 
 def throughput(

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .compliance import check_text, violation_kinds
+from ..compliance import check_text, violation_kinds
 
 
 class LabelledText(BaseModel):

@@ -14,11 +14,11 @@ import pandas as pd
 from services.core.archive_check import sha256_file
 from services.core.settings import get_settings
 
-from .artifacts import save_model
+from ..artifacts import save_model
 from .cleaning import clean_transactions
 from .data import dataset_path, load_transactions
 from .reports import metrics_table, write_report
-from .training import TrainConfig, train_pipeline
+from .trainer import TrainConfig, train_pipeline
 
 log = logging.getLogger(__name__)
 

@@ -23,15 +23,15 @@ import torch
 
 from services.core.settings import get_settings
 
-from .attributes import TITLE_SEPARATOR, v1_prompt
-from .compliance import check_text
+from ..attributes import TITLE_SEPARATOR, v1_prompt
+from ..compliance import check_text
+from ..decoding import DecodeSetup, decode_batch
+from ..metadata import bentoml_safe
+from ..sampling import SamplingParams
 from .data import STYLES_FILE, TitlePair, in_test_split, load_title_pairs, sha256_of
-from .decoding import DecodeSetup, decode_batch
-from .metadata import bentoml_safe
+from .loop import LoopConfig, auto_threads, train_steps
 from .reports import plot_loss_curve, report_dir, write_json
-from .sampling import SamplingParams
-from .tokenizer_training import CAUSAL_SPEC, TokenizerSpec, train_tokenizer
-from .training_loop import LoopConfig, auto_threads, train_steps
+from .tokenizer import CAUSAL_SPEC, TokenizerSpec, train_tokenizer
 
 log = logging.getLogger(__name__)
 MODEL_NAME = "text-generator"
@@ -113,7 +113,7 @@ def held_out_loss(model: Any, examples: list[Example], pad_id: int, batch_size: 
 
 def fidelity(model: Any, tokenizer: Any, pairs: list[TitlePair], seed: int) -> dict[str, Any]:
     """Sample a title per held-out product and measure how well it sticks to the attributes."""
-    from .generator import GeneratorRuntime
+    from ..generator import GeneratorRuntime
 
     runtime = GeneratorRuntime(model, tokenizer, torch.device("cpu"))
     setup: DecodeSetup = runtime.setup

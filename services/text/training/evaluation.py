@@ -29,14 +29,14 @@ from rouge_score import rouge_scorer
 
 from services.core.settings import get_settings
 
-from .abstractive_training import TEST_FRACTION, split_records, title_pairs
+from ..extractive import Embedder, centroid_relevance
+from ..polarity import lexicon_score
+from ..schemas import ProductReviews, Review
+from ..sentences import split_sentences, word_count
+from ..summarizer import Headliner, Summarizer
+from .abstractive import TEST_FRACTION, split_records, title_pairs
 from .data import ReviewRecord, load_reviews
-from .extractive import Embedder, centroid_relevance
-from .polarity import lexicon_score
 from .reports import plot_rouge_table, report_dir, write_json
-from .schemas import ProductReviews, Review
-from .sentences import split_sentences, word_count
-from .summarizer import Headliner, Summarizer
 
 log = logging.getLogger(__name__)
 MEASURES = ("rouge1", "rouge2", "rougeL")

@@ -13,13 +13,13 @@ from typing import Any
 import bentoml
 import torch
 
-from .artifacts import DEFAULT_MODEL_NAME, read_history, save_cnn_model, save_hf_model
+from ..artifacts import DEFAULT_MODEL_NAME, read_history, save_cnn_model, save_hf_model
+from ..net import CNNConfig, FashionCNN, count_parameters
+from ..runtime import CNNBackend, HFBackend, VisionRuntime, load_runtime
+from ..settings import VisionSettings
 from .data import FASHION_CLASSES, lineage, load_split
 from .evaluation import build_catalog, catalog_split, evaluate, run_in_batches, similarity_metrics
-from .net import CNNConfig, FashionCNN, count_parameters
-from .runtime import CNNBackend, HFBackend, VisionRuntime, load_runtime
-from .settings import VisionSettings
-from .training import TrainConfig, train_cnn
+from .trainer import TrainConfig, train_cnn
 
 log = logging.getLogger(__name__)
 

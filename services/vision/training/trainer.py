@@ -17,9 +17,9 @@ from pydantic import BaseModel, Field
 from torch import nn
 from tqdm import tqdm
 
+from ..net import CNNConfig, FashionCNN
+from ..preprocess import normalise_uint8
 from .data import FashionSplit
-from .net import CNNConfig, FashionCNN
-from .preprocess import normalise_uint8
 
 log = logging.getLogger(__name__)
 

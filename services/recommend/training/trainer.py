@@ -22,9 +22,9 @@ from scipy.stats import loguniform
 from sklearn.model_selection import KFold, ParameterSampler
 from tqdm.auto import tqdm
 
-from .evaluation import lightfm_scores, popularity_scores, ranking_metrics
-from .features import EmbedFn, FeatureSpace, ItemAttributes, item_catalog, learn_item_attributes, user_table
-from .model import Recommender
+from ..evaluation import lightfm_scores, popularity_scores, ranking_metrics
+from ..features import EmbedFn, FeatureSpace, ItemAttributes, item_catalog, learn_item_attributes, user_table
+from ..model import Recommender
 
 log = logging.getLogger(__name__)
 

@@ -21,11 +21,11 @@ import torch
 
 from services.core.settings import get_settings
 
+from ..metadata import bentoml_safe
 from .data import REVIEWS_FILE, ReviewRecord, in_test_split, load_reviews, sha256_of
-from .metadata import bentoml_safe
+from .loop import LoopConfig, auto_threads, train_steps
 from .reports import plot_loss_curve, report_dir, write_json
-from .tokenizer_training import SEQ2SEQ_SPEC, TokenizerSpec, train_tokenizer
-from .training_loop import LoopConfig, auto_threads, train_steps
+from .tokenizer import SEQ2SEQ_SPEC, TokenizerSpec, train_tokenizer
 
 log = logging.getLogger(__name__)
 MODEL_NAME = "text-summarizer"

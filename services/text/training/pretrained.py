@@ -12,8 +12,8 @@ from pathlib import Path
 
 import bentoml
 
-from .abstractive_training import MODEL_NAME as SUMMARIZER_NAME
-from .generator_training import MODEL_NAME as GENERATOR_NAME
+from .abstractive import MODEL_NAME as SUMMARIZER_NAME
+from .generator import MODEL_NAME as GENERATOR_NAME
 
 REQUIRED = ("config.json",)
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from .banner import compose_banner
-from .banner_layout import STANDARD_SIZES, BannerFormat
-from .diffusion import DiffusionEngine
-from .enhance import EnhanceOptions, enhance
+from ..banner import compose_banner
+from ..banner_layout import STANDARD_SIZES, BannerFormat
+from ..diffusion import DiffusionEngine
+from ..enhance import EnhanceOptions, enhance
+from ..fonts import resolve_fonts
+from ..style_transfer import style_transfer
 from .evaluation import sample_banner
-from .fonts import resolve_fonts
 from .samples import add_noise, fashion_items, product_photo, style_photo
-from .style_transfer import style_transfer
 
 SHEET_HEIGHT = 260
 

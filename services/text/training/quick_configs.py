@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .abstractive_training import SummarizerTrainConfig
-from .generator_training import GeneratorTrainConfig
+from .abstractive import SummarizerTrainConfig
+from .generator import GeneratorTrainConfig
 
 TINY_GENERATOR = GeneratorTrainConfig(
     vocab_size=600,

@@ -21,11 +21,11 @@ from PIL import Image
 from sklearn.metrics import classification_report, confusion_matrix
 from tqdm import tqdm
 
+from ..index import SimilarityIndex, precision_at_k
+from ..runtime import VisionRuntime
 from .data import FashionSplit
-from .index import SimilarityIndex, precision_at_k
 from .photos import as_jpeg_upload, photo_like
 from .plots import plot_confusion_matrix, plot_similar_examples, plot_training_curve
-from .runtime import VisionRuntime
 
 log = logging.getLogger(__name__)
 CATALOG_STRIDE = 10  # every 10th test image is a held-out query, the other 9,000 form the catalog

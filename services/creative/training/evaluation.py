@@ -17,14 +17,14 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from .banner import BannerContent, BrandColours, compose_banner
-from .banner_layout import STANDARD_SIZES, BannerFormat, inside
-from .colour import rgb_to_lab
-from .diffusion import DiffusionEngine
-from .enhance import EnhanceOptions, enhance
-from .fonts import resolve_fonts
+from ..banner import BannerContent, BrandColours, compose_banner
+from ..banner_layout import STANDARD_SIZES, BannerFormat, inside
+from ..colour import rgb_to_lab
+from ..diffusion import DiffusionEngine
+from ..enhance import EnhanceOptions, enhance
+from ..fonts import resolve_fonts
+from ..style_transfer import style_transfer, to_float
 from .samples import add_noise, product_photo, style_photo
-from .style_transfer import style_transfer, to_float
 
 TOOL_SIDE = 1080  # default size of a product picture for the model-free tools
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .attributes import ProductAttributes
-from .pii import scrub
+from ..attributes import ProductAttributes
+from ..pii import scrub
 
 STYLES_FILE = Path("myntra-fashion-product-styles") / "styles.csv"
 REVIEWS_FILE = Path("womens-ecommerce-clothing-reviews") / "womens_clothing_ecommerce_reviews.csv"

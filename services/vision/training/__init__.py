@@ -1,0 +1,1 @@
+"""Offline side of vision: training, data loading, evaluation and reports (never imported by the service)."""
