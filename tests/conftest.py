@@ -1,4 +1,4 @@
-"""Suite-wide fixtures: an isolated BentoML model store, a real S3 server, server environments.
+"""Suite-wide fixtures: an isolated BentoML model store, real S3 and PostgreSQL servers, server environments.
 
 BENTOML_HOME is set before anything imports bentoml, so tests never touch the developer's store.
 Tiny models for each capability are built once per session into that store by the capability's
@@ -24,6 +24,7 @@ for _name in ("ADSERVE_MODEL_STORE", "ADSERVE_API_KEYS", "ADSERVE_S3_ENDPOINT_UR
 import pytest  # noqa: E402
 
 from services.core.settings import get_settings  # noqa: E402
+from tests.support.postgres_server import PostgresServer  # noqa: E402
 from tests.support.s3_server import S3Server  # noqa: E402
 
 pytest_plugins = [
@@ -65,6 +66,22 @@ def base_env(session_dir: Path) -> dict[str, str]:
 def s3_server() -> Iterator[S3Server]:
     with S3Server() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server (temporary data directory, 127.0.0.1) for the whole session."""
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_dsn(postgres_server: PostgresServer) -> str:
+    """A fresh database on the session's server."""
+    return postgres_server.create_database(f"t_{os.urandom(6).hex()}")
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,9 @@
 """``python -m scripts.cli campaign …``: the feedback loop's jobs, the bandit report, serving and latency.
 
-* ``update-recommender`` (alias ``train``): fold new feedback into the recommender (``fit_partial``),
-  promote a new version or keep the last good one; run it on a schedule (cron, ECS scheduled task).
-* ``rollback-recommender``: point the serving alias back at the previous version.
 * ``evaluate``: bandit simulation (regret and best-variant share, PNG) and the last update runs.
-* ``prepare``: create the durable feedback log and the bandit report (idempotent).
+* ``prepare``: create the feedback store and the bandit report (idempotent).
+
+The online recommender update is recommend's job: ``python -m scripts.cli recommend update``.
 * ``serve``: one process (``bentoml serve``) or split (``start-http-server --depends name=URL``).
 * ``ship-feedback``, ``replay-feedback``, ``variant-stats``, ``latency``, ``figures``: operations,
   measurements and the example figure of the variants.
@@ -25,59 +24,20 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from services.campaign.feedback_log import FeedbackLog
+    from services.core.feedback import FeedbackStore
 
 app = typer.Typer(help="Campaign composition and the feedback loop (online learning, bandits).", no_args_is_help=True)
 TARGET = "services.campaign.service:CampaignService"
 
 
-def _log() -> FeedbackLog:
-    from services.campaign.feedback_log import FeedbackLog
-    from services.campaign.settings import get_feedback_settings
+def _log() -> FeedbackStore:
+    from services.core.feedback import open_store
 
-    settings = get_feedback_settings()
-    return FeedbackLog(settings.database, settings.busy_timeout_ms)
+    return open_store()
 
 
 def _logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-
-
-@app.command("update-recommender")
-def update_recommender() -> None:
-    """Fold new feedback into the served recommender; exit 0 on promote/skip, 3 on rollback."""
-    _logging()
-    from services.campaign.update_job import run_update
-
-    try:
-        outcome = run_update(_log())
-    except LookupError as exc:  # no served model yet (ArtifactNotFoundError)
-        typer.echo(f"cannot update: {exc}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(outcome.line())
-    for key in ("metrics_current", "metrics_candidate"):
-        if outcome.detail.get(key):
-            typer.echo(f"{key}: " + json.dumps({k: round(v, 4) for k, v in outcome.detail[key].items()}))
-    if outcome.detail.get("counts"):
-        typer.echo("counts: " + json.dumps(outcome.detail["counts"]))
-    if outcome.decision == "rollback":
-        raise typer.Exit(3)
-
-
-@app.command("train")
-def train() -> None:
-    """The campaign learns online: same as ``update-recommender``."""
-    update_recommender()
-
-
-@app.command("rollback-recommender")
-def rollback_recommender(
-    alias: str | None = typer.Option(None, help="Alias to move back (default: the served one)."),
-) -> None:
-    """Point the serving alias at the ``previous`` version (and remember the current one as previous)."""
-    from services.campaign.update_job import rollback
-
-    typer.echo(f"serving {rollback(alias=alias)}")
 
 
 @app.command()
@@ -105,12 +65,12 @@ def evaluate(
 
 @app.command()
 def prepare() -> None:
-    """Create the feedback log (WAL, synchronous=FULL) and the bandit report when missing."""
+    """Create the feedback store (SQLite WAL or PostgreSQL tables) and the bandit report when missing."""
     _logging()
     from services.core.settings import get_settings
 
     log = _log()
-    typer.echo(f"campaign: feedback log ready at {log.path} ({log.count()} events)")
+    typer.echo(f"campaign: feedback store ready at {log.location} ({log.count()} events)")
     report = get_settings().var_dir / "reports" / "campaign" / "bandit_simulation.json"
     if report.exists():
         typer.echo(f"campaign: bandit report present ({report})")
@@ -123,7 +83,7 @@ def prepare() -> None:
 def ship_feedback() -> None:
     """Upload new events to ADSERVE_FEEDBACK_S3_URI as Parquet batches."""
     _logging()
-    from services.campaign.shipping import ship_to_s3
+    from services.core.feedback.shipping import ship_to_s3
 
     keys = ship_to_s3(_log())
     typer.echo(f"shipped {len(keys)} file(s)")
@@ -138,7 +98,7 @@ def replay_feedback(
     import pandas as pd
     from tqdm.auto import tqdm
 
-    from services.campaign.feedback_log import LogEvent
+    from services.core.feedback import LogEvent
     from services.core.settings import get_settings
     from services.recommend.training.cleaning import clean_transactions
     from services.recommend.training.data import load_transactions

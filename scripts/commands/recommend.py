@@ -1,4 +1,9 @@
-"""``python -m scripts.cli recommend …``: train, evaluate, prepare and serve the recommender."""
+"""``python -m scripts.cli recommend …``: train, evaluate, prepare and serve the recommender.
+
+``update`` folds new feedback into the served recommender (``fit_partial``) and promotes a new
+version or keeps the last good one: run it on a schedule (ECS scheduled task) or with ``--every``;
+``rollback`` points the serving alias back at the previous version.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +37,48 @@ def train(
     from services.recommend.training.pipeline import run_training
 
     run_training(_config(trials, folds, threads, embeddings), max_users=max_users)
+
+
+@app.command()
+def update(
+    every: float | None = typer.Option(
+        None, help="Run again every N seconds (default ADSERVE_RECOMMEND_UPDATE_EVERY_S; 0 = once)."
+    ),
+) -> None:
+    """Fold new feedback into the served recommender; exit 0 on promote/skip, 3 on rollback (single runs)."""
+    import time
+
+    from services.core.feedback import open_store
+    from services.recommend.training.online_update import run_update
+    from services.recommend.training.update_settings import get_update_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = get_update_settings()
+    period = settings.every_s if every is None else every
+    store = open_store()
+    while True:
+        try:
+            outcome = run_update(store, settings)
+        except LookupError as exc:  # no served model yet (ArtifactNotFoundError)
+            typer.echo(f"cannot update: {exc}", err=True)
+            if period <= 0:
+                raise typer.Exit(2) from None
+        else:
+            typer.echo(outcome.line())
+            for key in ("metrics_current", "metrics_candidate", "counts"):
+                if outcome.detail.get(key):
+                    typer.echo(f"{key}: " + json.dumps(outcome.detail[key], default=str))
+            if period <= 0:
+                raise typer.Exit(3 if outcome.decision == "rollback" else 0)
+        time.sleep(period)
+
+
+@app.command()
+def rollback(alias: str | None = typer.Option(None, help="Alias to move back (default: the served one).")) -> None:
+    """Point the serving alias at the ``previous`` version (and remember the current one as previous)."""
+    from services.recommend.training.online_update import rollback as move_back
+
+    typer.echo(f"serving {move_back(alias=alias)}")
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Periodic jobs a campaign worker may run: shipping feedback to S3 and the online recommender update."""
+"""Periodic jobs a campaign worker may run: shipping feedback to S3 (the recommender update is recommend's job)."""
 
 from __future__ import annotations
 

@@ -12,9 +12,10 @@ import time
 
 import numpy as np
 
+from services.core.feedback import FeedbackStore, VariantCounts
+
 from .bandit import ArmStats, ThompsonSampler
 from .events import ArmReport, FamilyReport, VariantStatsResponse
-from .feedback_log import FeedbackLog, VariantCounts
 from .settings import CampaignSettings
 from .variants import check_arms
 
@@ -22,7 +23,7 @@ Family = dict[str, VariantCounts]
 
 
 class VariantChooser:
-    def __init__(self, log: FeedbackLog, settings: CampaignSettings, seed: int | None = None) -> None:
+    def __init__(self, log: FeedbackStore, settings: CampaignSettings, seed: int | None = None) -> None:
         check_arms(settings.copy_variants, settings.creative_variants)
         self.log = log
         self.settings = settings

@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from services.core.feedback import LogEvent
 from services.core.privacy import scrub_pii
 
-from .feedback_log import LogEvent
 from .settings import get_feedback_settings
 
 EventType = Literal["view", "click", "add_to_cart", "purchase"]
@@ -73,7 +73,7 @@ EventBatch = Annotated[list[FeedbackEvent], Field(min_length=1), AfterValidator(
 
 
 class FeedbackAck(BaseModel):
-    """Sent only after the events are committed to disk (SQLite WAL, synchronous=FULL)."""
+    """Sent only after the events are committed (SQLite WAL with synchronous=FULL, or PostgreSQL)."""
 
     accepted: int = Field(description="Events stored by this request.")
     duplicates: int = Field(description="Events whose event_id was already stored (retries).")

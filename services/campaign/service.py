@@ -2,7 +2,8 @@
 
 ``/campaign`` is async and awaits its dependencies concurrently, so that concurrent campaigns are
 batched by the batchable dependencies (a sync endpoint would send them one at a time).
-``/feedback`` acknowledges only after the events are committed to the durable log, and
+``/feedback`` acknowledges only after the events are committed to the feedback store (SQLite or
+PostgreSQL, ``services.core.feedback``), and
 ``/variant_stats`` shows what the bandit has learnt. The service is ready when its log is open and
 the recommend dependency is ready; text and creative are optional (the response degrades).
 """
@@ -16,6 +17,9 @@ import bentoml
 from bentoml.exceptions import InvalidArgument
 from pydantic import ValidationError
 
+from services.core.feedback import open_store
+from services.core.feedback.settings import get_store_settings
+from services.core.feedback.shipping import ship_to_s3
 from services.core.service_kit import PlatformService, platform_service
 from services.creative.schemas import BannerFormatName
 from services.creative.service import CreativeService
@@ -26,12 +30,9 @@ from .background import every
 from .chooser import VariantChooser
 from .composer import Composer
 from .events import EventBatch, FeedbackAck, IdText, VariantStatsResponse, as_log_event
-from .feedback_log import FeedbackLog
 from .remote import RemoteDependencies, authorize, proxy_ready
 from .schemas import CampaignRequest, CampaignResponse, Language, Profile
 from .settings import get_campaign_settings, get_feedback_settings
-from .shipping import ship_to_s3
-from .update_job import run_update
 
 log = logging.getLogger(__name__)
 _settings = get_campaign_settings()
@@ -69,16 +70,16 @@ class CampaignService(PlatformService):
     def __init__(self) -> None:
         super().__init__()
         settings, feedback = get_campaign_settings(), get_feedback_settings()
-        self.log = FeedbackLog(feedback.database, feedback.busy_timeout_ms)
+        store = get_store_settings()
+        self.log = open_store(store)
         self.chooser = VariantChooser(self.log, settings)
         key = settings.dependency_key()
         for dependency in (self.recommend, self.text, self.creative):
             authorize(dependency, key)
         self.composer = Composer(RemoteDependencies(self.recommend, self.text, self.creative), settings, self.chooser)
-        if feedback.s3_uri:
-            every(feedback.ship_every_s, "ship-feedback", lambda: ship_to_s3(self.log, feedback))
-        every(settings.update_every_s, "online-update", lambda: run_update(self.log, settings))
-        log.info("feedback log at %s (WAL, synchronous=FULL)", feedback.database)
+        if store.s3_uri:  # one shipper at a time across all tasks: the store's lease
+            every(feedback.ship_every_s, "ship-feedback", lambda: ship_to_s3(self.log, store))
+        log.info("feedback store at %s", self.log.location)
 
     async def __is_ready__(self) -> bool:  # type: ignore[override]
         return await proxy_ready(self.recommend)
@@ -115,7 +116,7 @@ class CampaignService(PlatformService):
 
     @bentoml.api(route="/feedback")
     def feedback(self, events: EventBatch) -> FeedbackAck:
-        """Append events to the durable log; the answer is sent only after the commit is on disk."""
+        """Append events to the feedback store; the answer is sent only after the commit is durable."""
         result = self.log.append([as_log_event(e) for e in events])
         return FeedbackAck(accepted=result.accepted, duplicates=result.duplicates, last_seq=result.last_seq)
 

@@ -1,8 +1,9 @@
 """Settings of the campaign capability and its feedback loop.
 
 Two families under the single ``ADSERVE_`` prefix: ``ADSERVE_CAMPAIGN_*`` (composition, variants,
-bandit, online recommender updates) and ``ADSERVE_FEEDBACK_*`` (the durable event log and its
-optional shipping to S3). Lists are given as JSON in the environment, e.g.
+bandit) and ``ADSERVE_FEEDBACK_*`` (what ``/feedback`` accepts and how often the service ships; where
+the store is lives in ``services.core.feedback.settings``; the online recommender update is
+recommend's job, ``services.recommend.training.update_settings``). Lists are given as JSON in the environment, e.g.
 ``ADSERVE_CAMPAIGN_COPY_VARIANTS='["neutral", "friendly"]'``.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -61,20 +61,6 @@ class CampaignSettings(BaseSettings):
     prior_beta: float = Field(1.0, gt=0)
     stats_cache_s: float = Field(1.0, ge=0, le=300, description="How long variant counts are reused.")
 
-    # --- online recommender update -----------------------------------------------------
-    update_every_s: float = Field(0.0, ge=0, description="Run the online update in the service this often; 0 = off.")
-    update_alias: str | None = Field(
-        None, description="Alias moved to an accepted model; default: the alias of ADSERVE_RECOMMEND_MODEL."
-    )
-    update_epochs: int = Field(5, ge=1, le=100)
-    update_holdout_fraction: float = Field(0.2, gt=0, lt=1)
-    update_replay_ratio: float = Field(2.0, ge=0, le=50, description="Historical pairs replayed per new pair.")
-    update_max_drop: float = Field(0.02, ge=0, le=1, description="Largest accepted drop of the held-out metric.")
-    update_metric: Literal["auc", "precision@10", "recall@10", "ndcg@10"] = "auc"
-    update_min_holdout_users: int = Field(5, ge=1)
-    update_max_events: int = Field(200_000, ge=1, description="Events folded in per run at most.")
-    update_positive_events: tuple[RewardEvent, ...] = ("click", "add_to_cart", "purchase")
-
     @field_validator("recommend_url", "text_url", "creative_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
@@ -111,35 +97,16 @@ class CampaignSettings(BaseSettings):
 
 
 class FeedbackSettings(BaseSettings):
-    """Where feedback events are stored and how they are shipped."""
+    """What ``/feedback`` accepts and how often the service ships (the store itself: ``FeedbackStoreSettings``)."""
 
     model_config = SettingsConfigDict(env_prefix="ADSERVE_FEEDBACK_", extra="ignore", frozen=True)
 
-    dir: Path | None = Field(None, description="Folder of the SQLite event log; default <var_dir>/feedback.")
     max_events_per_request: int = Field(1000, ge=1, le=100_000)
     max_clock_skew_s: float = Field(300.0, ge=0, description="How far in the future an event time may be.")
     max_event_age_days: float = Field(400.0, gt=0, description="Oldest accepted event time.")
-    busy_timeout_ms: int = Field(10_000, ge=100, le=600_000)
-    s3_uri: str | None = Field(None, description="s3://bucket/prefix for Parquet batches; unset = no shipping.")
-    ship_every_s: float = Field(0.0, ge=0, description="Ship from the service this often; 0 = only by command.")
-    ship_batch_size: int = Field(10_000, ge=1, le=1_000_000)
-
-    @field_validator("s3_uri")
-    @classmethod
-    def _s3(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        if not value.startswith("s3://") or len(value) <= 5:
-            raise ValueError("s3_uri must look like s3://bucket/prefix")
-        return value.rstrip("/")
-
-    @property
-    def folder(self) -> Path:
-        return self.dir if self.dir is not None else get_settings().var_dir / "feedback"
-
-    @property
-    def database(self) -> Path:
-        return self.folder / "events.sqlite3"
+    ship_every_s: float = Field(
+        0.0, ge=0, description="Ship to ADSERVE_FEEDBACK_S3_URI from the service this often; 0 = only by command."
+    )
 
 
 @lru_cache(maxsize=1)

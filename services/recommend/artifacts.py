@@ -18,7 +18,7 @@ from .model import Recommender
 
 MODEL_NAME = "recommend-lightfm"
 LIGHTFM_STATE = "lightfm_state.npz"
-_LIGHTFM_ARRAYS = (
+LIGHTFM_ARRAYS = (
     "item_embeddings",
     "item_embedding_gradients",
     "item_embedding_momentum",
@@ -35,7 +35,7 @@ _LIGHTFM_ARRAYS = (
 
 
 def save_lightfm(model: LightFM, folder: Path) -> None:
-    arrays = {name: getattr(model, name) for name in _LIGHTFM_ARRAYS}
+    arrays = {name: getattr(model, name) for name in LIGHTFM_ARRAYS}
     params = model.get_params()
     np.savez_compressed(
         folder / LIGHTFM_STATE,
@@ -58,7 +58,7 @@ def load_lightfm(folder: Path, seed: int = 42) -> LightFM:
             user_alpha=user_alpha,
             random_state=seed,
         )
-        for name in _LIGHTFM_ARRAYS:
+        for name in LIGHTFM_ARRAYS:
             setattr(model, name, state[name].copy())
     return model
 

@@ -18,11 +18,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from services.campaign.feedback_log import LogEvent
 from services.campaign.settings import get_campaign_settings, get_feedback_settings
+from services.core.feedback import LogEvent
+from services.core.feedback.settings import get_store_settings
 from services.creative.settings import get_creative_settings
+from services.recommend.training.update_settings import get_update_settings
 
 CUTOFF_DAYS = 60
+CACHED_SETTINGS = (
+    get_campaign_settings,
+    get_feedback_settings,
+    get_store_settings,
+    get_update_settings,
+    get_creative_settings,
+)
 CUSTOMERS = 320
 
 
@@ -50,10 +59,10 @@ class RetailSplit:
 
 @pytest.fixture(autouse=True)
 def _fresh_campaign_settings() -> Iterator[None]:
-    for cached in (get_campaign_settings, get_feedback_settings, get_creative_settings):
+    for cached in CACHED_SETTINGS:
         cached.cache_clear()
     yield
-    for cached in (get_campaign_settings, get_feedback_settings, get_creative_settings):
+    for cached in CACHED_SETTINGS:
         cached.cache_clear()
 
 

@@ -1,4 +1,4 @@
-"""The durable feedback log: WAL with synchronous=FULL, idempotency, counters, cursors, S3 Parquet shipping."""
+"""The embedded feedback store (SQLite): WAL with synchronous=FULL, idempotency, counters, cursors, S3 shipping."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from services.campaign.feedback_log import FeedbackLog, LogEvent
-from services.campaign.settings import FeedbackSettings
-from services.campaign.shipping import ship_to_s3
+from services.core.feedback import LogEvent, RunRecord
+from services.core.feedback.settings import FeedbackStoreSettings
+from services.core.feedback.shipping import ship_to_s3
+from services.core.feedback.sqlite import SqliteFeedbackStore as FeedbackLog
 from services.core.settings import PlatformSettings
 from tests.support.s3_server import TEST_CREDENTIALS, S3Server
 
@@ -70,10 +71,14 @@ def test_cursors_read_in_order(tmp_path: Path) -> None:
     assert log.cursor("job") == 0
     first = log.read(0, limit=4)
     assert [e.seq for e in first] == [1, 2, 3, 4]
-    log.set_cursor("job", first[-1].seq)
+    assert log.advance_cursor("job", 0, first[-1].seq)
+    assert not log.advance_cursor("job", 0, 7)  # compare-and-set: the cursor is at 4 now
+    with pytest.raises(ValueError, match="forward"):
+        log.advance_cursor("job", 4, 2)
     assert [e.seq for e in log.read(log.cursor("job"))] == list(range(5, 11))
-    log.record_update(0, 4, "skip", "m:1", None, {"reason": "test"})
-    assert log.updates()[0]["detail"] == {"reason": "test"}
+    assert [e.seq for e in log.read(4, upto_seq=6)] == [5, 6]
+    log.finish_run("job", RunRecord(4, 8, "promote", "m:1", "m:2", {"reason": "test"}), move_cursor=True)
+    assert log.cursor("job") == 8 and log.updates()[0]["detail"] == {"reason": "test"}
 
 
 def test_ships_parquet_batches_to_s3_from_a_cursor(
@@ -85,15 +90,17 @@ def test_ships_parquet_batches_to_s3_from_a_cursor(
     s3_server.create_bucket(bucket)
     log = FeedbackLog(tmp_path / "events.sqlite3")
     log.append([_event(i) for i in range(25)])
-    settings = FeedbackSettings(s3_uri=f"s3://{bucket}/shop", ship_batch_size=10)
+    settings = FeedbackStoreSettings(s3_uri=f"s3://{bucket}/shop", ship_batch_size=10)
     platform = PlatformSettings(s3_endpoint_url=s3_server.endpoint)
     keys = ship_to_s3(log, settings, platform)
-    assert keys == [f"shop/events/seq-{s:012d}.parquet" for s in (1, 11, 21)]
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    assert keys == [f"shop/events/date={day}/seq-{a:012d}-{b:012d}.parquet" for a, b in ((1, 10), (11, 20), (21, 25))]
     log.append([_event(i) for i in range(25, 30)])
-    assert ship_to_s3(log, settings, platform) == ["shop/events/seq-000000000026.parquet"]
+    last = f"shop/events/date={day}/seq-000000000026-000000000030.parquet"
+    assert ship_to_s3(log, settings, platform) == [last]
     client = s3_server.client()
     shipped = []
-    for key in [*keys, "shop/events/seq-000000000026.parquet"]:
+    for key in [*keys, last]:
         body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
         shipped += pq.read_table(io.BytesIO(body)).to_pylist()
     assert [r["event_id"] for r in shipped] == [f"ev-{i:08d}" for i in range(30)]

@@ -13,14 +13,15 @@ import bentoml
 import numpy as np
 import pytest
 
-from services.campaign.feedback_log import FeedbackLog, LogEvent
-from services.campaign.settings import CampaignSettings
-from services.campaign.update_job import CURSOR, rollback, run_update
 from services.core.artifact_store import ArtifactStore
+from services.core.feedback import LogEvent
+from services.core.feedback.sqlite import SqliteFeedbackStore
 from services.core.model_ref import ModelRef
 from services.core.settings import PlatformSettings
 from services.recommend.artifacts import load_recommender
-from services.recommend.online import Interaction, OnlineConfig, OnlineModel, fold_in
+from services.recommend.training.online_model import Interaction, OnlineConfig, OnlineModel, fold_in
+from services.recommend.training.online_update import CURSOR, rollback, run_update
+from services.recommend.training.update_settings import UpdateSettings
 from tests.campaign.conftest import RetailSplit
 from tests.support.s3_server import TEST_CREDENTIALS, S3Server
 
@@ -99,8 +100,8 @@ def test_update_job_saves_a_version_moves_the_alias_and_rolls_back(
     platform = PlatformSettings(recommend_model=f"{name}:canary", var_dir=tmp_path / "var")
     store = ArtifactStore(platform)
     store.set_alias(name, "canary", version)
-    log = FeedbackLog(tmp_path / "feedback" / "events.sqlite3")
-    settings = CampaignSettings(update_epochs=3)
+    log = SqliteFeedbackStore(tmp_path / "feedback" / "events.sqlite3")
+    settings = UpdateSettings(epochs=3)
 
     assert run_update(log, settings, platform).reason == "no new events"
     log.append(retail.events())
@@ -112,7 +113,7 @@ def test_update_job_saves_a_version_moves_the_alias_and_rolls_back(
     assert new.info.metadata["online_update"]["parent"] == str(base_model.tag)
     assert new.info.labels["update"] == "online"
     assert log.cursor(CURSOR) == log.last_seq() and log.updates()[0]["decision"] == "promote"
-    assert list((tmp_path / "var" / "reports" / "campaign" / "updates").glob("*-promote.json"))
+    assert list((tmp_path / "var" / "reports" / "recommend" / "updates").glob("*-promote.json"))
 
     assert rollback(platform) == version
     assert store.resolve(ModelRef(name, "canary")).version == version
@@ -125,7 +126,7 @@ def test_update_job_saves_a_version_moves_the_alias_and_rolls_back(
     log.append(
         [LogEvent(e.user, e.item, e.event, e.ts, event_id=f"again-{e.event_id}") for e in retail.events()[-1500:]]
     )
-    strict = CampaignSettings(update_epochs=20, update_replay_ratio=0.0, update_max_drop=0.005)
+    strict = UpdateSettings(epochs=20, replay_ratio=0.0, max_drop=0.005)
     outcome = run_update(log, strict, platform)
     assert outcome.decision == "rollback" and outcome.new_model is None
     assert {m.tag.version for m in bentoml.models.list(name)} == before
@@ -148,9 +149,9 @@ def test_update_job_publishes_to_s3_and_moves_the_remote_alias(
     )
     store = ArtifactStore(platform)
     store.publish(str(base_model.tag), alias="production")
-    log = FeedbackLog(tmp_path / "feedback" / "events.sqlite3")
+    log = SqliteFeedbackStore(tmp_path / "feedback" / "events.sqlite3")
     log.append(retail.events())
-    outcome = run_update(log, CampaignSettings(update_epochs=2), platform)
+    outcome = run_update(log, UpdateSettings(epochs=2), platform)
     assert outcome.decision == "promote" and outcome.published, outcome.reason
     new_version = outcome.new_model.split(":")[1] if outcome.new_model else ""
     assert store.resolve(ModelRef(name, "production")).version == new_version  # read from S3

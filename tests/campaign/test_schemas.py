@@ -10,8 +10,9 @@ from pydantic import ValidationError
 
 from services.campaign.events import FeedbackEvent, as_log_event
 from services.campaign.schemas import CampaignRequest
-from services.campaign.settings import CampaignSettings, get_campaign_settings, get_feedback_settings
+from services.campaign.settings import CampaignSettings, get_campaign_settings
 from services.campaign.variants import check_arms
+from services.core.feedback.settings import get_store_settings
 
 NOW = datetime.now(UTC)
 
@@ -81,4 +82,4 @@ def test_settings_refuse_unusable_variants(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("ADSERVE_CAMPAIGN_COPY_VARIANTS", '["neutral", "premium"]')
     monkeypatch.setenv("ADSERVE_FEEDBACK_DIR", "/tmp/somewhere")
     assert CampaignSettings().copy_variants == ("neutral", "premium")
-    assert str(get_feedback_settings().database) == "/tmp/somewhere/events.sqlite3"
+    assert str(get_store_settings().database) == "/tmp/somewhere/events.sqlite3"

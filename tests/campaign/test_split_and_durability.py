@@ -21,7 +21,7 @@ import bentoml
 import httpx
 import pytest
 
-from services.campaign.feedback_log import FeedbackLog
+from services.core.feedback.sqlite import SqliteFeedbackStore
 from services.recommend.artifacts import load_recommender
 from tests.campaign.servers import BlackHole, SplitServer
 from tests.support.bento_server import BentoServer, batches_larger_than_one
@@ -160,7 +160,7 @@ def test_acknowledged_feedback_survives_sigkill(
     }
     with BentoServer(TARGET, wired_by_settings) as restarted:
         restarted.client.headers["X-API-Key"] = API_KEY
-        log = FeedbackLog(Path(campaign_env["ADSERVE_FEEDBACK_DIR"]) / "events.sqlite3")
+        log = SqliteFeedbackStore(Path(campaign_env["ADSERVE_FEEDBACK_DIR"]) / "events.sqlite3")
         stored = log.event_ids()
         missing = set(acked) - stored
         print(

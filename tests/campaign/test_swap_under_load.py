@@ -1,8 +1,8 @@
 """The online update under load: the recommend service swaps to the new version with no failed request.
 
 A recommend server polls its alias (``ADSERVE_MODEL_REFRESH_S``) while threads keep calling
-``/recommend``; the update job runs as the operator would run it (``python -m scripts.cli campaign
-update-recommender``) and moves the alias. Every answer must come from exactly one version:
+``/recommend``; the update job runs as the operator would run it (``python -m scripts.cli recommend
+update``) and moves the alias. Every answer must come from exactly one version:
 recomputing it with that version's vectors gives the same items.
 """
 
@@ -20,7 +20,7 @@ import bentoml
 import httpx
 import pytest
 
-from services.campaign.feedback_log import FeedbackLog
+from services.core.feedback.sqlite import SqliteFeedbackStore
 from services.recommend.model import Recommender
 from tests.campaign.conftest import RetailSplit
 from tests.support.bento_server import PROJECT_ROOT, BentoServer
@@ -37,14 +37,14 @@ def test_swap_under_concurrent_load(
     (home / "aliases" / NAME).mkdir(parents=True)
     (home / "aliases" / NAME / "production").write_text(version)
     feedback = tmp_path / "feedback"
-    FeedbackLog(feedback / "events.sqlite3").append(retail.events())
+    SqliteFeedbackStore(feedback / "events.sqlite3").append(retail.events())
     env = {
         **base_env,
         "BENTOML_HOME": str(home),
         "ADSERVE_RECOMMEND_MODEL": f"{NAME}:production",
         "ADSERVE_MODEL_REFRESH_S": "0.5",
         "ADSERVE_FEEDBACK_DIR": str(feedback),
-        "ADSERVE_CAMPAIGN_UPDATE_EPOCHS": "3",
+        "ADSERVE_RECOMMEND_UPDATE_EPOCHS": "3",
     }
     base = Recommender.load(Path(base_model.path))
     newcomer = next(u for u in retail.after["user_id"] if u not in base.user_index)
@@ -70,7 +70,7 @@ def test_swap_under_concurrent_load(
         for t in threads:
             t.start()
         job = subprocess.run(
-            [sys.executable, "-m", "scripts.cli", "campaign", "update-recommender"],
+            [sys.executable, "-m", "scripts.cli", "recommend", "update"],
             cwd=PROJECT_ROOT,
             env={**srv.env, "PYTHONUNBUFFERED": "1"},
             capture_output=True,

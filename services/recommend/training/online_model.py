@@ -1,6 +1,7 @@
 """Online updates of the recommender: fold new interactions into the LightFM model with ``fit_partial``.
 
-LightFM cannot grow its parameter arrays (its issue #322), so ``OnlineModel.extend`` does it: new
+LightFM has no API to grow its parameter arrays (its issue #322), so ``OnlineModel.extend`` grows
+its public parameter and optimiser arrays (the ones ``artifacts.LIGHTFM_ARRAYS`` saves): new
 users and items get identity-feature rows inserted after the existing ones (the attribute rows
 keep their meaning and move down). A new item starts from its attributes, as the hybrid model
 would describe it cold: its identity row is the mean of its attribute rows, so before any update
@@ -27,10 +28,10 @@ import numpy as np
 import scipy.sparse as sp
 from lightfm import LightFM
 
-from .artifacts import _LIGHTFM_ARRAYS, load_lightfm, load_recommender
-from .evaluation import ranking_metrics
-from .features import FeatureSpace
-from .model import Recommender
+from services.recommend.artifacts import LIGHTFM_ARRAYS, load_lightfm, load_recommender
+from services.recommend.evaluation import ranking_metrics
+from services.recommend.features import FeatureSpace
+from services.recommend.model import Recommender
 
 log = logging.getLogger(__name__)
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -139,15 +140,16 @@ class OnlineModel:
         if rec.attributes.centroids is not None and new_items:
             log.info("new items are folded in without their embedding cluster (keywords and price band only)")
         attr_space = FeatureSpace((), tuple(rec.attributes.feature_names))
+        feature_bias, feature_emb = lfm.get_item_representations()  # every feature's row
         item_emb, item_bias = [], []
         for attrs in attr_rows:
             cols = [self.n_items + c for c in attr_space.row(None, attrs)]
             if cols:
-                item_emb.append(lfm.item_embeddings[cols].mean(axis=0))
-                item_bias.append(float(lfm.item_biases[cols].mean()))
+                item_emb.append(feature_emb[cols].mean(axis=0))
+                item_bias.append(float(feature_bias[cols].mean()))
             else:
                 item_emb.append(np.zeros(d, dtype=np.float32))
-                item_bias.append(float(lfm.item_biases[: self.n_items].mean()))
+                item_bias.append(float(feature_bias[: self.n_items].mean()))
         user_emb = ((rng.random((len(new_users), d)) - 0.5) / d).astype(np.float32)
         _insert(
             lfm, "item", self.n_items, np.asarray(item_emb, np.float32).reshape(-1, d), np.asarray(item_bias), adagrad
@@ -201,6 +203,10 @@ class OnlineModel:
         lfm, rec = self.lightfm, self.recommender
         i_bias, i_emb = lfm.get_item_representations(self.item_features)
         _, u_emb = lfm.get_user_representations(self.user_features)
+        # Without features, LightFM returns the parameters of every feature: the rows after the
+        # identity block are the attributes (items) and the countries (users).
+        f_bias, f_emb = lfm.get_item_representations()
+        _, c_emb = lfm.get_user_representations()
         return Recommender(
             item_ids=list(rec.item_ids),
             titles=list(rec.titles),
@@ -211,12 +217,10 @@ class OnlineModel:
             user_vecs=u_emb.astype(np.float32),
             user_country=list(rec.user_country),
             purchased=purchased,
-            country_vecs={
-                c: lfm.user_embeddings[self.n_users + j].astype(np.float32) for j, c in enumerate(self.countries)
-            },
+            country_vecs={c: c_emb[self.n_users + j].astype(np.float32) for j, c in enumerate(self.countries)},
             attributes=rec.attributes,
-            item_attribute_vecs=lfm.item_embeddings[self.n_items :].astype(np.float32),
-            item_attribute_bias=lfm.item_biases[self.n_items :].astype(np.float32),
+            item_attribute_vecs=f_emb[self.n_items :].astype(np.float32),
+            item_attribute_bias=f_bias[self.n_items :].astype(np.float32),
             metadata=metadata,
         )
 
@@ -226,7 +230,7 @@ def _insert(lfm: LightFM, side: str, at: int, emb: np.ndarray, bias: np.ndarray,
     if len(emb) == 0:
         return
     start = 1.0 if adagrad else 0.0
-    for name in (n for n in _LIGHTFM_ARRAYS if n.startswith(side)):
+    for name in (n for n in LIGHTFM_ARRAYS if n.startswith(side)):
         current = getattr(lfm, name)
         if name.endswith("embeddings"):
             rows = emb

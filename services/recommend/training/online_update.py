@@ -1,4 +1,4 @@
-"""The online recommender update as a job: feedback log -> ``fit_partial`` -> new model version or rollback.
+"""The online recommender update, recommend's own job: feedback store -> ``fit_partial`` -> new version or rollback.
 
 One run reads the events after its cursor, folds the positive ones into the model the platform
 currently serves (``ADSERVE_RECOMMEND_MODEL``), and:
@@ -11,31 +11,33 @@ currently serves (``ADSERVE_RECOMMEND_MODEL``), and:
 * skip: nothing to fold in, or too few held-out users to judge; the cursor stays so that the
   events count in the next run.
 
-Runs are serialised with a lock file next to the log and recorded in the log's ``model_updates``.
+Exactly once: the decision, the run record and the cursor move are one transaction of the store
+(``finish_run``, a compare-and-set on the cursor). A new version carries the event range it folded
+in (``online_update.events``); a run that finds the served model ahead of the cursor (the previous
+run crashed between publishing and ``finish_run``) records ``recovered`` and moves the cursor to
+the model's end instead of folding those events again. Runs are serialised by the store's lease.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import logging
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import bentoml
 import numpy as np
 
 from services.core.artifact_store import ArtifactStore
+from services.core.feedback import CursorConflict, FeedbackStore, RunRecord, StoredEvent
 from services.core.model_ref import ModelRef
 from services.core.settings import PlatformSettings, get_settings
 from services.recommend.artifacts import save_model
-from services.recommend.online import EmbedFn, Interaction, OnlineConfig, OnlineModel, fold_in
 
-from .feedback_log import FeedbackLog, StoredEvent
-from .settings import CampaignSettings, get_campaign_settings
+from .online_model import EmbedFn, Interaction, OnlineConfig, OnlineModel, fold_in
+from .update_settings import UpdateSettings, get_update_settings
 
 log = logging.getLogger(__name__)
 CURSOR = "recommender-update"
@@ -59,35 +61,19 @@ class UpdateOutcome:
         return f"{self.decision}: {self.reason} (events {self.from_seq + 1}..{self.to_seq}; {self.base_model}{new})"
 
 
-def online_config(settings: CampaignSettings) -> OnlineConfig:
+def online_config(settings: UpdateSettings) -> OnlineConfig:
     return OnlineConfig(
-        epochs=settings.update_epochs,
-        holdout_fraction=settings.update_holdout_fraction,
-        replay_ratio=settings.update_replay_ratio,
-        max_drop=settings.update_max_drop,
-        metric=settings.update_metric,
-        min_holdout_users=settings.update_min_holdout_users,
+        epochs=settings.epochs,
+        holdout_fraction=settings.holdout_fraction,
+        replay_ratio=settings.replay_ratio,
+        max_drop=settings.max_drop,
+        metric=settings.metric,
+        min_holdout_users=settings.min_holdout_users,
     )
 
 
 def interactions(events: list[StoredEvent], positive: tuple[str, ...]) -> list[Interaction]:
     return [Interaction(e.user, e.item, e.ts, e.item_title, e.item_price) for e in events if e.event in set(positive)]
-
-
-@contextlib.contextmanager
-def exclusive(lock_path: Path) -> Iterator[bool]:
-    """Yields False when another update holds the lock."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _default_embed(texts: list[str]) -> np.ndarray:
@@ -97,19 +83,19 @@ def _default_embed(texts: list[str]) -> np.ndarray:
 
 
 def run_update(
-    feedback: FeedbackLog,
-    settings: CampaignSettings | None = None,
+    feedback: FeedbackStore,
+    settings: UpdateSettings | None = None,
     platform: PlatformSettings | None = None,
     embed_fn: EmbedFn | None = None,
     report_dir: Path | None = None,
 ) -> UpdateOutcome:
-    settings = settings or get_campaign_settings()
+    settings = settings or get_update_settings()
     platform = platform or get_settings()
-    with exclusive(feedback.path.parent / "recommender-update.lock") as acquired:
-        if not acquired:
+    with feedback.lease(CURSOR) as held:
+        if not held:
             return UpdateOutcome("skip", "another update is running")
         outcome = _run(feedback, settings, platform, embed_fn or _default_embed)
-    folder = report_dir or platform.var_dir / "reports" / "campaign" / "updates"
+    folder = report_dir or platform.var_dir / "reports" / "recommend" / "updates"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"update-{time.strftime('%Y%m%d-%H%M%S')}-{outcome.decision}.json").write_text(
         json.dumps(asdict(outcome), indent=2, default=str)
@@ -118,20 +104,32 @@ def run_update(
     return outcome
 
 
+def folded_upto(model: bentoml.Model) -> int:
+    """The last feedback seq a model version has folded in (0 for a model trained offline)."""
+    events = model.info.metadata.get("online_update", {}).get("events")
+    return int(events[1]) if isinstance(events, list | tuple) and len(events) == 2 else 0
+
+
 def _run(
-    feedback: FeedbackLog, settings: CampaignSettings, platform: PlatformSettings, embed: EmbedFn
+    feedback: FeedbackStore, settings: UpdateSettings, platform: PlatformSettings, embed: EmbedFn
 ) -> UpdateOutcome:
     t0 = time.perf_counter()
     store = ArtifactStore(platform)
     ref = ModelRef.parse(platform.recommend_model)
     base = store.ensure_local(str(ref))
     start = feedback.cursor(CURSOR)
-    events = feedback.read(start, settings.update_max_events)
+    ahead = folded_upto(base)
+    if ahead > start:  # a run published this model and crashed before moving the cursor
+        reason = f"{base.tag} already holds events {start + 1}..{ahead}: cursor moved, nothing folded twice"
+        feedback.finish_run(CURSOR, RunRecord(start, ahead, "recovered", str(base.tag), None, {"reason": reason}), True)
+        log.warning("online update: %s", reason)
+        start = ahead
+    events = feedback.read(start, settings.max_events)
     if not events:
         return UpdateOutcome("skip", "no new events", str(base.tag), from_seq=start, to_seq=start)
     end = events[-1].seq
     current = OnlineModel.from_bentoml(base, embed)
-    result = fold_in(current, interactions(events, settings.update_positive_events), online_config(settings))
+    result = fold_in(current, interactions(events, settings.positive_events), online_config(settings))
     outcome = UpdateOutcome(
         result.decision, result.reason, str(base.tag), from_seq=start, to_seq=end, detail=result.summary()
     )
@@ -142,7 +140,7 @@ def _run(
             "online_update": {
                 "parent": str(base.tag),
                 "events": [start + 1, end],
-                "metric": settings.update_metric,
+                "metric": settings.metric,
                 "before": result.metrics_current,
                 "after": result.metrics_candidate,
                 "counts": result.counts,
@@ -160,9 +158,11 @@ def _run(
         outcome.alias, outcome.published = _move_alias(
             store, platform, settings, ref, base.tag.version or "", model.tag.version or ""
         )
-    if result.decision != "skip":
-        feedback.set_cursor(CURSOR, end)
-    feedback.record_update(start, end, outcome.decision, outcome.base_model or "", outcome.new_model, outcome.detail)
+    record = RunRecord(start, end, outcome.decision, outcome.base_model or "", outcome.new_model, outcome.detail)
+    try:
+        feedback.finish_run(CURSOR, record, move_cursor=result.decision != "skip")
+    except CursorConflict as exc:
+        outcome.decision, outcome.reason = "skip", f"{exc}: another run folded these events"
     outcome.seconds = round(time.perf_counter() - t0, 2)
     return outcome
 
@@ -181,17 +181,17 @@ def _storable(value: Any) -> Any:
 def _move_alias(
     store: ArtifactStore,
     platform: PlatformSettings,
-    settings: CampaignSettings,
+    settings: UpdateSettings,
     ref: ModelRef,
     old_version: str,
     new_version: str,
 ) -> tuple[str | None, bool]:
     """Point the serving alias at the new version; ``previous`` keeps the old one for a rollback."""
-    alias = settings.update_alias or (ref.version if ref.is_alias else None)
+    alias = settings.alias or (ref.version if ref.is_alias else None)
     if alias is None:
         log.warning(
             "ADSERVE_RECOMMEND_MODEL pins version %s: the new model is saved but nothing serves it "
-            "(set ADSERVE_CAMPAIGN_UPDATE_ALIAS, e.g. production)",
+            "(set ADSERVE_RECOMMEND_UPDATE_ALIAS, e.g. production)",
             ref.version,
         )
     moving = alias if alias and alias != "latest" else None  # 'latest' follows the newest version by itself
