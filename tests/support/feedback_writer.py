@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=10)
     parser.add_argument("--acks", type=Path, required=True)
+    parser.add_argument("--pause", type=float, default=0.01, help="Seconds between batches (a steady stream).")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     settings = FeedbackStoreSettings(
@@ -57,6 +58,7 @@ def main() -> None:
             acks.write("".join(f"{e.event_id}\n" for e in batch))
             acks.flush()
             previous = batch
+            time.sleep(args.pause)
     store.close()
     os._exit(0)
 
