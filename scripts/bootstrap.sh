@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up a fresh machine for this project: system fonts, the project venv (.venv) with pinned
+# Set up a fresh machine for this project: system fonts, PostgreSQL (tests), the project venv (.venv) with pinned
 # dependencies, idempotent (re-runs only what changed). Used by scripts/start.sh and scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,18 @@ if ! fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk"; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null
   else
     echo "warning: no CJK font found; Chinese banner text needs fonts-wqy-zenhei" >&2
+  fi
+fi
+
+# PostgreSQL for the feedback-store tests (a real server on 127.0.0.1, temporary data directory):
+# Debian's package when root and missing (CI runs on a clean machine); the tests run it as 'postgres'.
+have_pg() { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
+if ! have_pg; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "installing PostgreSQL (postgresql)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "warning: PostgreSQL not found; the feedback-store tests need it (apt-get install postgresql)" >&2
   fi
 fi
 

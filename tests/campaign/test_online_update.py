@@ -6,6 +6,10 @@ feedback. These tests run in-process; the swap under HTTP load is in ``test_swap
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from services.recommend.training.online_model import Interaction, OnlineConfig, 
 from services.recommend.training.online_update import CURSOR, rollback, run_update
 from services.recommend.training.update_settings import UpdateSettings
 from tests.campaign.conftest import RetailSplit
+from tests.support.bento_server import PROJECT_ROOT
 from tests.support.s3_server import TEST_CREDENTIALS, S3Server
 
 
@@ -157,3 +162,34 @@ def test_update_job_publishes_to_s3_and_moves_the_remote_alias(
     assert store.resolve(ModelRef(name, "production")).version == new_version  # read from S3
     assert store.resolve(ModelRef(name, "previous")).version == base_model.tag.version
     assert new_version in store.list_remote_versions(name)
+
+
+def test_a_crash_between_publish_and_cursor_move_folds_nothing_twice(
+    base_model: bentoml.Model, retail: RetailSplit, tmp_path: Path, base_env: dict[str, str]
+) -> None:
+    name, version = base_model.tag.name, base_model.tag.version or ""
+    env = {**os.environ, **base_env, "ADSERVE_RECOMMEND_MODEL": f"{name}:staging", "ADSERVE_VAR_DIR": str(tmp_path)}
+    platform = PlatformSettings(recommend_model=f"{name}:staging", var_dir=tmp_path)
+    store = ArtifactStore(platform)
+    store.set_alias(name, "staging", version)
+    db = tmp_path / "feedback" / "events.sqlite3"
+    log = SqliteFeedbackStore(db)
+    log.append(retail.events())
+    end = log.last_seq()
+
+    job = subprocess.run(
+        [sys.executable, "-m", "tests.support.crashing_update", str(db)], cwd=PROJECT_ROOT, env=env, timeout=300
+    )
+    assert job.returncode == -signal.SIGKILL
+    published = store.resolve(ModelRef(name, "staging")).version
+    assert published != version  # the new version serves ...
+    assert log.cursor(CURSOR) == 0 and log.updates() == []  # ... but the cursor and the record did not move
+    versions = {m.tag.version for m in bentoml.models.list(name)}
+
+    outcome = run_update(log, UpdateSettings(epochs=2), platform)
+    assert outcome.decision == "skip" and outcome.reason == "no new events", outcome.line()
+    assert log.cursor(CURSOR) == end
+    recovered = log.updates()[0]
+    assert recovered["decision"] == "recovered" and (recovered["from_seq"], recovered["to_seq"]) == (0, end)
+    assert {m.tag.version for m in bentoml.models.list(name)} == versions  # nothing folded in again
+    assert store.resolve(ModelRef(name, "staging")).version == published
