@@ -15,7 +15,6 @@ locals {
   access_log_bucket_name = coalesce(var.access_log_bucket_name, "${local.name}-access-logs-${local.account_id}")
 
   gpu_capacity_provider = "${local.name}-gpu"
-  feedback_mount_path   = "/mnt/adserve-feedback"
 
   # Service catalog. Paths, models and dependencies are facts of the services;
   # sizes and scaling targets are defaults that service_overrides can change.
@@ -161,7 +160,12 @@ locals {
           BENTOML_RUNNER_MAP = jsonencode({ for dep in cfg.dependencies : local.service_class_names[dep] => "http://${dep}:3000" })
         } : k => v if length(cfg.dependencies) > 0
       },
-      { for k, v in { ADSERVE_FEEDBACK_DIR = local.feedback_mount_path } : k => v if cfg.feedback },
+      {
+        for k, v in {
+          ADSERVE_FEEDBACK_S3_URI       = "s3://${local.model_bucket_name}/feedback"
+          ADSERVE_FEEDBACK_SHIP_EVERY_S = tostring(var.feedback_ship_every_s)
+        } : k => v if cfg.feedback
+      },
     )
   }
 
@@ -313,11 +317,15 @@ module "cluster" {
 module "feedback_store" {
   source = "../modules/feedback-store"
 
-  name        = "${local.name}-feedback"
-  vpc_id      = module.network.vpc_id
-  subnet_ids  = module.network.private_subnet_ids
-  kms_key_arn = module.platform_key.key_arn
-  tags        = local.tags
+  name                  = "${local.name}-feedback"
+  vpc_id                = module.network.vpc_id
+  subnet_ids            = module.network.private_subnet_ids
+  kms_key_arn           = module.platform_key.key_arn
+  min_capacity_acu      = var.feedback_db_min_acu
+  max_capacity_acu      = var.feedback_db_max_acu
+  backup_retention_days = var.feedback_db_backup_retention_days
+  deletion_protection   = var.feedback_db_deletion_protection
+  tags                  = local.tags
 }
 
 # Membership group for callers of other services over Service Connect
@@ -365,19 +373,15 @@ module "service" {
     ADSERVE_API_KEYS     = module.secrets.api_keys_parameter_arn
     ADSERVE_PII_HMAC_KEY = module.secrets.pii_hmac_key_parameter_arn
   }
+  secrets_manager_secrets = each.value.feedback ? {
+    ADSERVE_FEEDBACK_DSN = { secret_arn = module.feedback_store.dsn_secret_arn, json_key = "dsn" }
+  } : {}
   secrets_kms_key_arn = module.platform_key.key_arn
 
   model_bucket_arn   = module.model_store.bucket_arn
   model_names        = [for m in each.value.models : m.name]
   model_kms_key_arn  = module.model_store.kms_key_arn
   feedback_s3_prefix = each.value.feedback ? "feedback/" : null
-  efs_volume = each.value.feedback ? {
-    file_system_id   = module.feedback_store.file_system_id
-    file_system_arn  = module.feedback_store.file_system_arn
-    access_point_id  = module.feedback_store.access_point_id
-    access_point_arn = module.feedback_store.access_point_arn
-    container_path   = local.feedback_mount_path
-  } : null
 
   vpc_id         = module.network.vpc_id
   vpc_cidr_block = module.network.vpc_cidr_block

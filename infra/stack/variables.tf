@@ -311,3 +311,33 @@ variable "ecr_force_delete" {
   type        = bool
   default     = false
 }
+
+variable "feedback_db_min_acu" {
+  description = "Smallest Aurora Serverless v2 capacity of the feedback store (ACU)."
+  type        = number
+  default     = 0.5
+}
+
+variable "feedback_db_max_acu" {
+  description = "Largest Aurora Serverless v2 capacity of the feedback store (ACU)."
+  type        = number
+  default     = 8
+}
+
+variable "feedback_db_backup_retention_days" {
+  description = "Point-in-time recovery window of the feedback store (days, 7-35)."
+  type        = number
+  default     = 14
+}
+
+variable "feedback_db_deletion_protection" {
+  description = "Refuse to delete the feedback database (turn off only to tear an environment down)."
+  type        = bool
+  default     = true
+}
+
+variable "feedback_ship_every_s" {
+  description = "Campaign tasks ship feedback to the Parquet lake this often (one shipper at a time, a database lease); 0 = off."
+  type        = number
+  default     = 300
+}

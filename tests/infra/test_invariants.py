@@ -256,7 +256,7 @@ def test_campaign_reaches_its_dependencies_through_service_connect(
     }
     env = stack.locals["service_environment"]
     assert "BENTOML_RUNNER_MAP" in env and '"http://${dep}:3000"' in env
-    assert "ADSERVE_FEEDBACK_DIR" in env
+    assert "ADSERVE_FEEDBACK_S3_URI" in env and "ADSERVE_FEEDBACK_DIR" not in env
     for svc in ("recommend", "text", "creative"):
         assert catalog[svc]["service_connect_server"] is True
 
@@ -314,6 +314,8 @@ def test_execution_role_gets_only_ecr_pull_logs_and_its_secrets(service_module: 
         "WriteOwnLogs",
         "ReadOwnSecrets",
         "DecryptSecretsThroughSsm",
+        "ReadOwnSecretsManagerSecrets",
+        "DecryptSecretsThroughSecretsManager",
     }
     assert statements["EcrLogin"]["actions"] == ["ecr:GetAuthorizationToken"]
     assert statements["EcrPullOwnRepository"]["resources"] == ["${var.ecr_repository_arn}"]
@@ -494,3 +496,37 @@ def test_secrets_are_encrypted_and_values_are_not_managed_after_creation() -> No
     assert set(params) == {"api_keys", "pii_hmac_key"}
     for body in params.values():
         assert "value" in json.dumps(one(body["lifecycle"])["ignore_changes"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Feedback store: Aurora PostgreSQL instead of a shared SQLite file on EFS
+# --------------------------------------------------------------------------------------------------
+
+
+def test_feedback_store_is_an_encrypted_private_postgres_with_backups_and_a_dsn_secret(stack: TfModule) -> None:
+    store = module_named("feedback-store")
+    cluster = store.resources_of("aws_rds_cluster")["this"]
+    assert cluster["engine"] == "aurora-postgresql" and cluster["storage_encrypted"] is True
+    assert cluster["kms_key_id"] == "${var.kms_key_arn}"
+    assert one(cluster["serverlessv2_scaling_configuration"])["min_capacity"] == "${var.min_capacity_acu}"
+    assert cluster["backup_retention_period"] == "${var.backup_retention_days}"
+    assert cluster["skip_final_snapshot"] is False and cluster["deletion_protection"] == "${var.deletion_protection}"
+    assert store.resources_of("aws_backup_selection")["this"]["resources"] == ["${aws_rds_cluster.this.arn}"]
+    instance = store.resources_of("aws_rds_cluster_instance")["this"]
+    assert instance["instance_class"] == "db.serverless" and instance["publicly_accessible"] is False
+    params = {
+        p["name"]: p["value"]
+        for p in as_list(store.resources_of("aws_rds_cluster_parameter_group")["this"]["parameter"])
+    }
+    assert params["rds.force_ssl"] == "1"
+    secret = store.resources_of("aws_secretsmanager_secret")["dsn"]
+    assert secret["kms_key_id"] == "${var.kms_key_arn}"
+    assert "sslmode=require" in json.dumps(store.resources_of("aws_secretsmanager_secret_version")["dsn"])
+    assert not any(t.startswith("aws_efs") for t, _ in store.resources)
+
+    call = stack.modules["feedback_store"]
+    assert call["subnet_ids"] == "${module.network.private_subnet_ids}"
+    service = stack.modules["service"]
+    assert "ADSERVE_FEEDBACK_DSN" in service["secrets_manager_secrets"]
+    assert "module.feedback_store.dsn_secret_arn" in service["secrets_manager_secrets"]
+    assert "efs_volume" not in service

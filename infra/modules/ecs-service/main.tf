@@ -46,7 +46,10 @@ locals {
       ]
 
       environment = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
-      secrets     = [for k in sort(keys(var.secrets)) : { name = k, valueFrom = var.secrets[k] }]
+      secrets = concat(
+        [for k in sort(keys(var.secrets)) : { name = k, valueFrom = var.secrets[k] }],
+        [for k in sort(keys(var.secrets_manager_secrets)) : { name = k, valueFrom = "${var.secrets_manager_secrets[k].secret_arn}:${var.secrets_manager_secrets[k].json_key}::" }],
+      )
 
       healthCheck = {
         command     = ["CMD-SHELL", local.health_check_command]
@@ -78,14 +81,6 @@ locals {
       stopTimeout            = 120
       readonlyRootFilesystem = false
       privileged             = false
-
-      mountPoints = var.efs_volume == null ? [] : [
-        {
-          sourceVolume  = "efs"
-          containerPath = var.efs_volume.container_path
-          readOnly      = false
-        },
-      ]
     },
     var.gpu_count > 0 ? {
       resourceRequirements = [
@@ -258,6 +253,32 @@ data "aws_iam_policy_document" "execution" {
   }
 
   dynamic "statement" {
+    for_each = length(var.secrets_manager_secrets) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadOwnSecretsManagerSecrets"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = sort(distinct([for s in values(var.secrets_manager_secrets) : s.secret_arn]))
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.secrets_manager_secrets) > 0 ? [1] : []
+
+    content {
+      sid       = "DecryptSecretsThroughSecretsManager"
+      actions   = ["kms:Decrypt"]
+      resources = [var.secrets_kms_key_arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+      }
+    }
+  }
+
+  dynamic "statement" {
     for_each = length(var.secrets) > 0 ? [1] : []
 
     content {
@@ -341,22 +362,6 @@ data "aws_iam_policy_document" "task" {
   }
 
   dynamic "statement" {
-    for_each = var.efs_volume != null ? [1] : []
-
-    content {
-      sid       = "MountFeedbackVolume"
-      actions   = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
-      resources = [var.efs_volume.file_system_arn]
-
-      condition {
-        test     = "StringEquals"
-        variable = "elasticfilesystem:AccessPointArn"
-        values   = [var.efs_volume.access_point_arn]
-      }
-    }
-  }
-
-  dynamic "statement" {
     for_each = local.metrics_enabled ? [1] : []
 
     content {
@@ -425,7 +430,7 @@ data "aws_iam_policy_document" "task" {
 }
 
 resource "aws_iam_role_policy" "task" {
-  count = length(var.model_names) > 0 || var.feedback_s3_prefix != null || var.efs_volume != null || local.metrics_enabled || var.enable_execute_command ? 1 : 0
+  count = length(var.model_names) > 0 || var.feedback_s3_prefix != null || local.metrics_enabled || var.enable_execute_command ? 1 : 0
 
   name   = "task"
   role   = aws_iam_role.task.id
@@ -478,16 +483,6 @@ resource "aws_vpc_security_group_egress_rule" "service_connect" {
   to_port           = var.container_port
 }
 
-resource "aws_vpc_security_group_egress_rule" "efs" {
-  count = var.efs_volume != null ? 1 : 0
-
-  security_group_id = aws_security_group.this.id
-  description       = "NFS to the feedback file system"
-  cidr_ipv4         = var.vpc_cidr_block
-  ip_protocol       = "tcp"
-  from_port         = 2049
-  to_port           = 2049
-}
 
 ################################################################################
 # Task definition and service
@@ -513,24 +508,6 @@ resource "aws_ecs_task_definition" "this" {
 
     content {
       size_in_gib = var.ephemeral_storage_gib
-    }
-  }
-
-  dynamic "volume" {
-    for_each = var.efs_volume != null ? [var.efs_volume] : []
-
-    content {
-      name = "efs"
-
-      efs_volume_configuration {
-        file_system_id     = volume.value.file_system_id
-        transit_encryption = "ENABLED"
-
-        authorization_config {
-          access_point_id = volume.value.access_point_id
-          iam             = "ENABLED"
-        }
-      }
     }
   }
 

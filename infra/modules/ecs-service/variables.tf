@@ -128,13 +128,22 @@ variable "environment" {
 }
 
 variable "secrets" {
-  description = "Environment variable name to SSM parameter (or Secrets Manager) ARN; resolved by ECS at task start."
+  description = "Environment variable name to SSM parameter ARN; resolved by ECS at task start."
   type        = map(string)
   default     = {}
 }
 
+variable "secrets_manager_secrets" {
+  description = "Environment variable name to a JSON key of a Secrets Manager secret (e.g. ADSERVE_FEEDBACK_DSN); resolved by ECS at task start."
+  type = map(object({
+    secret_arn = string
+    json_key   = string
+  }))
+  default = {}
+}
+
 variable "secrets_kms_key_arn" {
-  description = "KMS key encrypting the secrets; the execution role may decrypt with it through SSM only."
+  description = "KMS key encrypting the secrets; the execution role may decrypt with it through SSM and Secrets Manager only."
   type        = string
   default     = null
 }
@@ -165,17 +174,6 @@ variable "feedback_s3_prefix" {
   default     = null
 }
 
-variable "efs_volume" {
-  description = "Optional EFS volume mounted read-write through an access point with IAM authorization and TLS."
-  type = object({
-    file_system_id   = string
-    file_system_arn  = string
-    access_point_id  = string
-    access_point_arn = string
-    container_path   = string
-  })
-  default = null
-}
 
 ################################################################################
 # Network and routing

@@ -1,24 +1,19 @@
-output "file_system_id" {
-  description = "ID of the EFS file system."
-  value       = aws_efs_file_system.this.id
+output "cluster_arn" {
+  description = "ARN of the Aurora PostgreSQL cluster."
+  value       = aws_rds_cluster.this.arn
 }
 
-output "file_system_arn" {
-  description = "ARN of the EFS file system."
-  value       = aws_efs_file_system.this.arn
+output "endpoint" {
+  description = "Writer endpoint of the cluster."
+  value       = aws_rds_cluster.this.endpoint
 }
 
-output "access_point_id" {
-  description = "ID of the feedback access point."
-  value       = aws_efs_access_point.this.id
-}
-
-output "access_point_arn" {
-  description = "ARN of the feedback access point."
-  value       = aws_efs_access_point.this.arn
+output "dsn_secret_arn" {
+  description = "ARN of the Secrets Manager secret whose JSON key dsn is ADSERVE_FEEDBACK_DSN."
+  value       = aws_secretsmanager_secret.dsn.arn
 }
 
 output "client_security_group_id" {
-  description = "Security group whose members may mount the file system."
+  description = "Security group whose members may connect to the database."
   value       = aws_security_group.client.id
 }
