@@ -77,7 +77,9 @@ class FeedbackAck(BaseModel):
 
     accepted: int = Field(description="Events stored by this request.")
     duplicates: int = Field(description="Events whose event_id was already stored (retries).")
-    last_seq: int = Field(description="Sequence number of the newest stored event in the log.")
+    last_seq: int = Field(
+        description="Sequence number of the newest numbered event (PostgreSQL numbers events when they are read)."
+    )
 
 
 class ArmReport(BaseModel):

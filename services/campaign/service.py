@@ -14,10 +14,10 @@ import logging
 from typing import Literal
 
 import bentoml
-from bentoml.exceptions import InvalidArgument
+from bentoml.exceptions import InvalidArgument, ServiceUnavailable
 from pydantic import ValidationError
 
-from services.core.feedback import open_store
+from services.core.feedback import StoreUnavailable, open_store
 from services.core.feedback.settings import get_store_settings
 from services.core.feedback.shipping import ship_to_s3
 from services.core.service_kit import PlatformService, platform_service
@@ -117,7 +117,10 @@ class CampaignService(PlatformService):
     @bentoml.api(route="/feedback")
     def feedback(self, events: EventBatch) -> FeedbackAck:
         """Append events to the feedback store; the answer is sent only after the commit is durable."""
-        result = self.log.append([as_log_event(e) for e in events])
+        try:
+            result = self.log.append([as_log_event(e) for e in events])
+        except StoreUnavailable as exc:  # nothing acknowledged: the client retries with the same ids
+            raise ServiceUnavailable(f"{exc}; retry with the same event ids") from None
         return FeedbackAck(accepted=result.accepted, duplicates=result.duplicates, last_seq=result.last_seq)
 
     @bentoml.api(route="/variant_stats")

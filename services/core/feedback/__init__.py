@@ -16,6 +16,7 @@ from .store import (
     LogEvent,
     RunRecord,
     StoredEvent,
+    StoreUnavailable,
     VariantCounts,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "FeedbackStoreError",
     "LogEvent",
     "RunRecord",
+    "StoreUnavailable",
     "StoredEvent",
     "VariantCounts",
     "open_store",

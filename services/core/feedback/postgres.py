@@ -29,8 +29,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
-from .sqlite import COLUMNS, stored
 from .store import (
+    COLUMNS,
     COUNTER_COLUMN,
     AppendResult,
     CursorConflict,
@@ -39,7 +39,9 @@ from .store import (
     LogEvent,
     RunRecord,
     StoredEvent,
+    StoreUnavailable,
     VariantCounts,
+    stored,
     variant_deltas,
 )
 
@@ -150,16 +152,20 @@ class PostgresFeedbackStore(FeedbackStore):
             ):
                 column.append(value)
         shard = random.randrange(SHARDS)
-        with self._pool.connection() as conn:  # commits when the block ends, or rolls back
-            accepted = conn.execute(INSERT, (time.time(), *columns)).fetchall()
-            for family, arm, column, n in variant_deltas(accepted):
-                conn.execute(
-                    f"INSERT INTO feedback_variant_stats (family, arm, shard, {column}) VALUES (%s, %s, %s, %s)"
-                    f" ON CONFLICT (family, arm, shard) DO UPDATE SET {column} = feedback_variant_stats.{column}"
-                    f" + EXCLUDED.{column}",
-                    (family, arm, shard, n),
-                )
-        return AppendResult(len(accepted), len(events) - len(accepted), self.last_seq())
+        try:
+            with self._pool.connection() as conn:  # commits when the block ends, or rolls back
+                accepted = conn.execute(INSERT, (time.time(), *columns)).fetchall()
+                for family, arm, column, n in variant_deltas(accepted):
+                    conn.execute(
+                        f"INSERT INTO feedback_variant_stats (family, arm, shard, {column}) VALUES (%s, %s, %s, %s)"
+                        f" ON CONFLICT (family, arm, shard) DO UPDATE SET {column} = feedback_variant_stats.{column}"
+                        f" + EXCLUDED.{column}",
+                        (family, arm, shard, n),
+                    )
+            last = self.last_seq()
+        except psycopg.OperationalError as exc:  # PoolTimeout included: nothing acknowledged
+            raise StoreUnavailable(f"feedback store {self.location} unavailable: {type(exc).__name__}") from exc
+        return AppendResult(len(accepted), len(events) - len(accepted), last)
 
     # ------------------------------------------------------------------ sequencing and reading
     def sequence(self) -> int:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .store import (
+    COLUMNS,
     AppendResult,
     CursorConflict,
     CursorState,
@@ -30,6 +31,7 @@ from .store import (
     RunRecord,
     StoredEvent,
     VariantCounts,
+    stored,
     variant_deltas,
 )
 
@@ -72,22 +74,6 @@ CREATE TABLE IF NOT EXISTS model_updates (
     detail TEXT NOT NULL
 )
 """
-COLUMNS = "seq, event_id, user_id, item_id, event, variant, ts, item_title, item_price, received_at"
-
-
-def stored(r: Sequence[Any]) -> StoredEvent:
-    return StoredEvent(
-        seq=int(r[0]),
-        event_id=r[1],
-        user=r[2],
-        item=r[3],
-        event=r[4],
-        variant=r[5],
-        ts=float(r[6]),
-        item_title=r[7],
-        item_price=r[8],
-        received_at=float(r[9]),
-    )
 
 
 class SqliteFeedbackStore(FeedbackStore):

@@ -84,8 +84,31 @@ class FeedbackStoreError(RuntimeError):
     """The store cannot guarantee durability (for example SQLite WAL refused by the file system)."""
 
 
+class StoreUnavailable(FeedbackStoreError):
+    """The store cannot be reached now (database down, restarting, pool exhausted): nothing was
+    acknowledged, the caller may retry the same events (503)."""
+
+
 class CursorConflict(RuntimeError):
     """The cursor is no longer where the caller read it: another run got there first."""
+
+
+COLUMNS = "seq, event_id, user_id, item_id, event, variant, ts, item_title, item_price, received_at"
+
+
+def stored(r: Sequence[Any]) -> StoredEvent:
+    return StoredEvent(
+        seq=int(r[0]),
+        event_id=r[1],
+        user=r[2],
+        item=r[3],
+        event=r[4],
+        variant=r[5],
+        ts=float(r[6]),
+        item_title=r[7],
+        item_price=r[8],
+        received_at=float(r[9]),
+    )
 
 
 def variant_deltas(rows: Sequence[tuple[str | None, str]]) -> list[tuple[str, str, str, int]]:
