@@ -47,7 +47,9 @@ class DescriptionRequest(_Strict):
     max_length: int = Field(400, ge=40, le=2000, description="Most characters in the description.")
     seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Same seed, same output.")
     max_new_tokens: int = Field(32, ge=1, le=HARD_MAX_NEW_TOKENS, description="Title tokens to sample at most.")
-    temperature: float = Field(0.8, ge=0.01, le=3.0)  # ge, not gt: the OpenAPI 3.0 schema has no numeric exclusiveMinimum
+    temperature: float = Field(
+        0.8, ge=0.01, le=3.0
+    )  # ge, not gt: the OpenAPI 3.0 schema has no numeric exclusiveMinimum
     top_p: float = Field(0.95, ge=0.01, le=1.0)
 
     @model_validator(mode="after")
@@ -148,8 +150,15 @@ class ReviewSummary(BaseModel):
 
 
 # ------------------------------------------------------------------ compliance
+def _check_text_cap(text: str) -> str:
+    cap = get_text_settings().max_review_chars
+    if len(text) > cap:
+        raise ValueError(f"a text to check may have at most {cap} characters (got {len(text)})")
+    return text
+
+
 class CheckRequest(_Strict):
-    text: str = Field(min_length=1)
+    text: Annotated[str, Field(min_length=1, max_length=HARD_MAX_REVIEW_CHARS), AfterValidator(_check_text_cap)]
     attributes: ProductAttributes | None = None
     language: Language = "en"
 
