@@ -1,6 +1,8 @@
 """Privacy helpers: keyed pseudonymization of customer ids and PII scrubbing of free text.
 
-Every scanner here is a linear-time RE2 pattern (``services.core.linear_regex``). Review summarization, the
+Every scanner here is a linear-time RE2 pattern (``services.core.linear_regex``) run on the
+normalized text (``services.core.text_normalize``: NFKC, invisible characters removed, confusable
+letters folded), and every span points back into the original text. Review summarization, the
 compliance guard, feedback events and campaign copy all use ``find_pii_spans`` / ``scrub_pii``.
 """
 
@@ -11,6 +13,7 @@ import hmac
 from dataclasses import dataclass
 
 from .linear_regex import LinearPattern
+from .text_normalize import normalize
 
 PSEUDONYM_PREFIX = "u_"
 
@@ -185,7 +188,7 @@ class PiiSpan:
 
 
 def find_pii_spans_normalized(text: str) -> list[PiiSpan]:
-    """PII spans of a text, longest first when two overlap."""
+    """PII spans of an already normalized text, longest first when two overlap."""
     found: list[PiiSpan] = []
     for kind, pattern in PII_PATTERNS.items():
         for match in pattern.finditer(text):
@@ -201,8 +204,16 @@ def find_pii_spans_normalized(text: str) -> list[PiiSpan]:
 
 
 def find_pii_spans(text: str) -> list[PiiSpan]:
-    """Every PII-looking span of ``text``."""
-    return find_pii_spans_normalized(text)
+    """Every PII-looking span of ``text`` (matched on its normalized form), spans into ``text``."""
+    norm = normalize(text)
+    spans = find_pii_spans_normalized(norm.text)
+    if norm.origin is None:
+        return spans
+    out = []
+    for span in spans:
+        start, end = norm.span(span.start, span.end)
+        out.append(PiiSpan(span.kind, start, end, text[start:end]))
+    return out
 
 
 def find_pii(text: str) -> list[tuple[str, str]]:

@@ -11,7 +11,10 @@
 Every check runs on every text, so mixed-language copy is covered; ``language`` selects the
 language of the messages. Each violation has a kind, a character span and a message.
 
-Every pattern is linear-time RE2 (``services.core.linear_regex``).
+Matching runs on the normalized text (``services.core.text_normalize``: NFKC, invisible characters
+removed, confusable letters folded, so "b\u200best", "ｂｅｓｔ", Cyrillic "bеst" and "最\u200b好" are
+caught) and every pattern is linear-time RE2; the spans and texts of the violations point into the
+original text.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import re2
 from pydantic import BaseModel, ConfigDict
 
 from services.core.linear_regex import LinearPattern
+from services.core.text_normalize import normalize
 
 from .attributes import Language, ProductAttributes
 from .lexicon_attributes import (
@@ -178,7 +182,7 @@ def _brand_spans(text: str, attrs: ProductAttributes) -> list[tuple[int, int]]:
     """Where the product's own brand is written: colour or gender words inside it are not claims."""
     if not attrs.brand:
         return []
-    pattern = _brand_pattern(attrs.brand)
+    pattern = _brand_pattern(normalize(attrs.brand).text)
     return [(m.start, m.end) for m in pattern.finditer(text)]
 
 
@@ -346,7 +350,15 @@ def check_text(
     language: Language = "en",
 ) -> list[Violation]:
     """All violations in ``text``, ordered by position; an empty list means the text is clean."""
-    return _check_normalized(text, _as_attributes(attributes), language)
+    norm = normalize(text)
+    violations = _check_normalized(norm.text, _as_attributes(attributes), language)
+    if norm.origin is None:
+        return violations
+    out: list[Violation] = []
+    for v in violations:
+        start, end = norm.span(*v.span)
+        out.append(v.model_copy(update={"span": (start, end), "text": text[start:end]}))
+    return out
 
 
 def _check_normalized(text: str, attrs: ProductAttributes | None, language: Language) -> list[Violation]:
