@@ -5,7 +5,9 @@
 * Form bodies (multipart, urlencoded) are parsed once here, so a malformed one is a 400 with a
   message instead of an exception deep inside the framework.
 * Error responses have one shape everywhere, ``{"error": str, "detail": str}`` (the schema BentoML
-  documents), and 429/503 carry ``Retry-After``.
+  documents), and 429/503 carry ``Retry-After``. Validation errors that are all of the
+  "well-formed but unprocessable" kinds (text that renders nothing, a request over its cost budget;
+  ``services.core.text_types``) are answered 422 instead of 400.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from .auth import is_open_path, key_matches, presented_key
 from .settings import get_settings
+from .text_types import UNPROCESSABLE_ERROR_TYPES
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -68,6 +71,18 @@ def _error_object(body: bytes) -> bytes:
     return json.dumps(shaped).encode()
 
 
+def _unprocessable(body: bytes) -> bool:
+    """True when every validation error of a 400 body is of an unprocessable kind."""
+    try:
+        decoded = json.loads(body)
+    except ValueError:
+        return False
+    detail = decoded.get("detail") if isinstance(decoded, dict) else None
+    if not isinstance(detail, list) or not detail:
+        return False
+    return all(isinstance(d, dict) and d.get("type") in UNPROCESSABLE_ERROR_TYPES for d in detail)
+
+
 def _shape_errors(send: Send) -> Send:
     """Wrap ``send``: unwrap ``[{"error": ...}]`` bodies of 4xx responses, add Retry-After to 503."""
     pending: Message | None = None
@@ -90,10 +105,12 @@ def _shape_errors(send: Send) -> Send:
             chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            body = _error_object(b"".join(chunks))
+            raw = b"".join(chunks)
+            status = 422 if int(pending["status"]) == 400 and _unprocessable(raw) else int(pending["status"])
+            body = _error_object(raw)
             headers = [(k, v) for k, v in pending.get("headers", []) if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
-            await send({**pending, "headers": headers})
+            await send({**pending, "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
         await send(message)
