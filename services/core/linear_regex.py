@@ -21,12 +21,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from functools import lru_cache
 
+import numpy as np
 import re2
 
 Accept = Callable[[str, int, int], bool]
-_SENTINEL = "\x00"
+_SENTINEL_BYTE = b"\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +63,16 @@ class LinearPattern:
         self._accept = accept
 
     def finditer(self, text: str) -> Iterator[Found]:
-        shift = 1 if self._guarded else 0
-        subject = _SENTINEL + text if self._guarded else text
-        data = subject.encode("utf-8", "surrogatepass")
         # Searching bytes from a byte offset costs only the scanned part (the str API re-encodes the
-        # whole text on every call); byte offsets are mapped back to characters once per text.
-        offsets = None if len(data) == len(subject) else _char_offsets(subject)
+        # whole text on every call); byte offsets map back to characters through one table per text.
+        encoded, offsets = _encoded(text)
+        shift = 1 if self._guarded else 0  # the sentinel byte in front of guarded subjects
+        data = _SENTINEL_BYTE + encoded if self._guarded else encoded
+
+        def char(b: int) -> int:
+            b -= shift
+            return b if offsets is None else bisect_left(offsets, b)
+
         pos = 0
         while pos <= len(data):
             match = self._regex.search(data, pos)
@@ -77,10 +82,9 @@ class LinearPattern:
             if b_end == b_start:  # an empty body: step over one character
                 pos = b_end + _width(data, b_end)
                 continue
-            start = b_start if offsets is None else bisect_left(offsets, b_start)
-            end = b_end if offsets is None else bisect_left(offsets, b_end)
-            if self._accept is None or self._accept(text, start - shift, end - shift):
-                yield Found(start - shift, end - shift, subject[start:end])
+            start, end = char(b_start), char(b_end)
+            if self._accept is None or self._accept(text, start, end):
+                yield Found(start, end, text[start:end])
                 # The next body may start right at ``end``; its guard character is the one before.
                 pos = _previous(data, b_end) if self._guarded else b_end
             else:
@@ -106,10 +110,20 @@ def except_chars(low: int, high: int, excluded: str) -> str:
     return "".join(ranges)
 
 
-def _char_offsets(text: str) -> list[int]:
-    """Byte offset (UTF-8) of each character of ``text``, and of its end."""
-    widths = (1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4 for o in map(ord, text))
-    return [0, *accumulate(widths)]
+@lru_cache(maxsize=64)
+def _encoded(text: str) -> tuple[bytes, list[int] | None]:
+    """UTF-8 of ``text`` and the byte offset of each character (None when all are ASCII).
+
+    Cached: the guard runs some thirty patterns over the same text.
+    """
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(encoded) == len(text):
+        return encoded, None
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    widths = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    offsets = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(widths, out=offsets[1:])
+    return encoded, offsets.tolist()
 
 
 def _width(data: bytes, pos: int) -> int:

@@ -188,19 +188,23 @@ class PiiSpan:
 
 
 def find_pii_spans_normalized(text: str) -> list[PiiSpan]:
-    """PII spans of an already normalized text, longest first when two overlap."""
+    """PII spans of an already normalized text; overlapping spans are merged."""
     found: list[PiiSpan] = []
     for kind, pattern in PII_PATTERNS.items():
         for match in pattern.finditer(text):
             if _keep(kind, match.text):
                 found.append(PiiSpan(_LABELS.get(kind, kind), match.start, match.end, match.text))
-    taken = bytearray(len(text) + 1)
-    kept: list[PiiSpan] = []
-    for item in sorted(found, key=lambda s: (-(s.end - s.start), s.start)):
-        if not any(taken[item.start : item.end]):
-            kept.append(item)
-            taken[item.start : item.end] = b"\x01" * (item.end - item.start)
-    return sorted(kept, key=lambda s: s.start)
+    # Overlapping spans merge into one (named after the longest), so nothing of either stays unmasked.
+    merged: list[PiiSpan] = []
+    for item in sorted(found, key=lambda s: (s.start, -(s.end - s.start))):
+        if merged and item.start < merged[-1].end:
+            last = merged[-1]
+            kind = last.kind if last.end - last.start >= item.end - item.start else item.kind
+            end = max(last.end, item.end)
+            merged[-1] = PiiSpan(kind, last.start, end, text[last.start : end])
+        else:
+            merged.append(item)
+    return merged
 
 
 def find_pii_spans(text: str) -> list[PiiSpan]:

@@ -167,7 +167,7 @@ def find_claims(text: str, language: Language = "en") -> list[Violation]:
             continue
         taken.claim(start, end)
         kept.append(
-            Violation(
+            Violation.model_construct(
                 kind="absolute_claim",
                 subtype="claim",
                 span=(start, end),
@@ -215,7 +215,7 @@ def find_brand_mismatches(
             else _message("brand_unknown", language, span=match.text)
         )
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="brand",
                 span=(match.start, match.end),
@@ -240,7 +240,7 @@ def find_colour_mismatches(
         if _COLOURS[match.term] & product or _styled(text, match.start):
             continue
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="colour",
                 span=(match.start, match.end),
@@ -265,7 +265,7 @@ def find_material_mismatches(
         if _MATERIALS[match.term] & product:
             continue
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="material",
                 span=(match.start, match.end),
@@ -287,7 +287,7 @@ def find_gender_mismatches(
         if _GENDERS[match.term] in allowed:
             continue
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="gender",
                 span=(match.start, match.end),
@@ -320,7 +320,7 @@ def find_category_mismatches(
         if _article_agrees(_ARTICLES[match.term], product) or _styled(text, match.start):
             continue
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="category",
                 span=(match.start, match.end),
@@ -333,7 +333,7 @@ def find_category_mismatches(
 
 def find_pii(text: str, language: Language = "en") -> list[Violation]:
     return [
-        Violation(
+        Violation.model_construct(
             kind="pii",
             subtype=s.kind,
             span=(s.start, s.end),
