@@ -15,6 +15,7 @@ from pathlib import Path
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="adserve-tests-"))
 os.environ["BENTOML_HOME"] = str(_SESSION_DIR / "bentoml")
 os.environ["ADSERVE_VAR_DIR"] = str(_SESSION_DIR / "var")
+os.environ["ADSERVE_PII_HMAC_KEY"] = "tests-session-hmac-3c9e1f70-b82d-4a65-9f13-70d2e4c8a1b5"  # tests.support.keys
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "True")
@@ -55,6 +56,7 @@ def base_env(session_dir: Path) -> dict[str, str]:
     return {
         "BENTOML_HOME": os.environ["BENTOML_HOME"],
         "ADSERVE_VAR_DIR": str(session_dir / "var"),
+        "ADSERVE_PII_HMAC_KEY": os.environ["ADSERVE_PII_HMAC_KEY"],
         "HF_HUB_OFFLINE": "1",
         "BENTOML_DO_NOT_TRACK": "True",
         "TOKENIZERS_PARALLELISM": "false",

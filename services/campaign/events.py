@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from services.core.feedback import LogEvent
 from services.core.privacy import scrub_pii
+from services.core.text_types import clean_display_text
 
 from .settings import get_feedback_settings
 
@@ -59,7 +60,7 @@ class FeedbackEvent(BaseModel):
     @field_validator("item_title")
     @classmethod
     def _scrub(cls, value: str | None) -> str | None:
-        return None if value is None else " ".join(scrub_pii(value).split()).upper()
+        return None if value is None else clean_display_text(scrub_pii(value)).upper()
 
 
 def _batch_size(events: list[FeedbackEvent]) -> list[FeedbackEvent]:

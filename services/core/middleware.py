@@ -1,21 +1,32 @@
 """The ASGI middleware every service runs behind (added by ``services.core.service_kit``).
 
-* Auth: API keys required on every non-open path when keys are configured (``services.core.auth``).
-* Body limits: bodies over ``max_request_bytes`` get 413, announced by Content-Length or not.
+* Auth: API keys required on every non-open path when keys are configured (``services.core.auth``),
+  for websocket connections as for HTTP; the key's name goes into ``scope["state"]["api_key_name"]``.
+* Quotas: a token bucket per key name and route class (``services.core.quotas``); past it 429 with
+  ``Retry-After``.
+* Framing: a request with both Content-Length and Transfer-Encoding is refused with 400 (the
+  request-smuggling shape; the ALB refuses it too, ``desync_mitigation_mode = "strictest"``).
+* Body limits: bodies over ``max_request_bytes`` get 413; the bytes received are counted, whatever
+  Content-Length says.
 * Form bodies (multipart, urlencoded) are parsed once here, so a malformed one is a 400 with a
   message instead of an exception deep inside the framework.
 * Error responses have one shape everywhere, ``{"error": str, "detail": str}`` (the schema BentoML
-  documents), and 429/503 carry ``Retry-After``.
+  documents), and 429/503 carry ``Retry-After``. Validation errors that are all of the
+  "well-formed but unprocessable" kinds (text that renders nothing, a request over its cost budget;
+  ``services.core.text_types``) are answered 422 instead of 400.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from .auth import is_open_path, key_matches, presented_key
+from .auth import is_open_path, key_name, presented_key
+from .quotas import Limit, QuotaBook, retry_after_header, route_class
 from .settings import get_settings
+from .text_types import UNPROCESSABLE_ERROR_TYPES
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -36,6 +47,7 @@ async def send_json(
 
 
 RETRY_AFTER_S = b"1"
+log = logging.getLogger("services.core.middleware")
 
 
 def _detail_text(detail: Any) -> str:
@@ -68,6 +80,18 @@ def _error_object(body: bytes) -> bytes:
     return json.dumps(shaped).encode()
 
 
+def _unprocessable(body: bytes) -> bool:
+    """True when every validation error of a 400 body is of an unprocessable kind."""
+    try:
+        decoded = json.loads(body)
+    except ValueError:
+        return False
+    detail = decoded.get("detail") if isinstance(decoded, dict) else None
+    if not isinstance(detail, list) or not detail:
+        return False
+    return all(isinstance(d, dict) and d.get("type") in UNPROCESSABLE_ERROR_TYPES for d in detail)
+
+
 def _shape_errors(send: Send) -> Send:
     """Wrap ``send``: unwrap ``[{"error": ...}]`` bodies of 4xx responses, add Retry-After to 503."""
     pending: Message | None = None
@@ -90,10 +114,12 @@ def _shape_errors(send: Send) -> Send:
             chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            body = _error_object(b"".join(chunks))
+            raw = b"".join(chunks)
+            status = 422 if int(pending["status"]) == 400 and _unprocessable(raw) else int(pending["status"])
+            body = _error_object(raw)
             headers = [(k, v) for k, v in pending.get("headers", []) if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
-            await send({**pending, "headers": headers})
+            await send({**pending, "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
         await send(message)
@@ -102,29 +128,51 @@ def _shape_errors(send: Send) -> Send:
 
 
 class PlatformMiddleware:
-    """Auth, body limits, form validation and error shaping."""
+    """Auth, quotas, framing checks, body limits, form validation and error shaping."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         settings = get_settings()
-        self.keys = settings.api_key_list()
+        self.keys = settings.named_api_keys()
         self.max_body = settings.max_request_bytes
+        self.quotas = QuotaBook({name: Limit(*limit) for name, limit in settings.rate_limits.items()})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         send = _shape_errors(send)
         headers = dict(scope.get("headers") or [])
-        if self.keys and not is_open_path(scope.get("path", "")) and not key_matches(presented_key(headers), self.keys):
-            await send_json(
-                send,
-                401,
-                {"error": "missing or invalid API key (send 'Authorization: Bearer <key>' or 'X-API-Key')"},
-                [(b"www-authenticate", b"Bearer")],
-            )
+        path = scope.get("path", "")
+        method = scope.get("method", "GET")
+        if not is_open_path(path, method):
+            name = self._key_name(headers)
+            if name is None:
+                await send_json(
+                    send,
+                    401,
+                    {"error": "missing or invalid API key (send 'Authorization: Bearer <key>' or 'X-API-Key')"},
+                    [(b"www-authenticate", b"Bearer")],
+                )
+                return
+            scope.setdefault("state", {})["api_key_name"] = name
+            wait = self.quotas.take(name, route_class(path))
+            if wait > 0:
+                log.info("quota exceeded: key %s, route class %s", name, route_class(path))
+                await send_json(
+                    send,
+                    429,
+                    {"error": f"rate limit of key '{name}' for {route_class(path)} routes exceeded, retry later"},
+                    [(b"retry-after", retry_after_header(wait))],
+                )
+                return
+        if b"transfer-encoding" in headers and b"content-length" in headers:
+            await send_json(send, 400, {"error": "both Content-Length and Transfer-Encoding: ambiguous framing"})
             return
-        if scope.get("method") in {"GET", "HEAD", "OPTIONS", "DELETE"}:
+        if method in {"GET", "HEAD", "OPTIONS", "DELETE"}:
             await self.app(scope, receive, send)
             return
         length = headers.get(b"content-length")
@@ -138,9 +186,6 @@ class PlatformMiddleware:
                 await send_json(send, 413, self._too_large())
                 return
         media_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
-        if length is not None and media_type not in FORM_TYPES:
-            await self.app(scope, receive, send)
-            return
         body = await self._read_body(receive)
         if body is None:
             await send_json(send, 413, self._too_large())
@@ -150,6 +195,22 @@ class PlatformMiddleware:
             await send_json(send, 400, {"error": f"malformed {media_type} body", "detail": problem})
             return
         await self.app(scope, replay, send)
+
+    def _key_name(self, headers: dict[bytes, bytes]) -> str | None:
+        """The caller's key name; ``anonymous`` when auth is off."""
+        if not self.keys:
+            return "anonymous"
+        return key_name(presented_key(headers), self.keys)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Websocket connections need a key like HTTP requests (refused before the handshake)."""
+        if not is_open_path(scope.get("path", "")):
+            name = self._key_name(dict(scope.get("headers") or []))
+            if name is None:
+                await send({"type": "websocket.close", "code": 1008, "reason": "missing or invalid API key"})
+                return
+            scope.setdefault("state", {})["api_key_name"] = name
+        await self.app(scope, receive, send)
 
     def _too_large(self) -> dict[str, str]:
         return {"error": f"request body larger than the limit of {self.max_body} bytes"}

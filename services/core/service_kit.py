@@ -13,6 +13,7 @@ import bentoml
 
 from .managed_model import ManagedModel
 from .middleware import PlatformMiddleware
+from .model_info import ModelInfoResponse, describe
 from .overload import install as install_overload_answers
 from .redaction import install_redaction
 from .settings import get_settings
@@ -42,6 +43,12 @@ class PlatformService:
     def noop(self) -> dict[str, bool]:
         """Does nothing: the HTTP floor for benchmarks (same server, same middleware)."""
         return {"ok": True}
+
+    @bentoml.api(route="/model_info")
+    def model_info(self) -> ModelInfoResponse:
+        """The served models: tags, creation times, metrics and data lineage from their metadata."""
+        name = getattr(type(self), "name", None) or type(self).__name__
+        return ModelInfoResponse(service=str(name), models=[describe(m) for m in managed_models(self)])
 
 
 def platform_service(**service_kwargs: Any) -> Callable[[C], Any]:

@@ -6,7 +6,11 @@ and secrets that are not configured are generated per install under ``var/secret
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +51,14 @@ class PlatformSettings(BaseSettings):
 
     # --- security ----------------------------------------------------------
     api_keys: SecretStr = Field(
-        SecretStr(""), description="Comma-separated API keys; empty disables auth (local development)."
+        SecretStr(""),
+        description="Comma-separated API keys, each 'name:key' (the name is what logs and metrics show) or a bare "
+        "key (named key-1, key-2, ...); empty disables auth (local development).",
+    )
+    rate_limits: dict[str, tuple[float, int]] = Field(
+        default_factory=dict,
+        description="Token-bucket quotas per API key and route class, JSON {class: [tokens_per_s, burst]}; classes: "
+        "default, generation, feedback (see services.core.quotas); empty = no quotas.",
     )
     pii_hmac_key: SecretStr | None = Field(
         None, description="Key for pseudonymizing customer ids; generated under var/secrets when unset."
@@ -77,20 +88,46 @@ class PlatformSettings(BaseSettings):
         bucket, _, prefix = self.model_store.removeprefix("s3://").partition("/")
         return bucket, prefix.strip("/")
 
+    @field_validator("rate_limits")
+    @classmethod
+    def _check_limits(cls, value: dict[str, tuple[float, int]]) -> dict[str, tuple[float, int]]:
+        for name, (per_s, burst) in value.items():
+            if per_s <= 0 or burst < 1:
+                raise ValueError(f"rate limit {name!r} needs tokens_per_s > 0 and burst >= 1")
+        return value
+
+    def named_api_keys(self) -> dict[str, str]:
+        """Key name -> key. ``name:key`` entries keep their name; bare keys are ``key-<n>``."""
+        out: dict[str, str] = {}
+        entries = [k.strip() for k in self.api_keys.get_secret_value().split(",") if k.strip()]
+        for index, entry in enumerate(entries, start=1):
+            name, sep, key = entry.partition(":")
+            if sep and _KEY_NAME.fullmatch(name) and key:
+                out[name] = key
+            else:
+                out[f"key-{index}"] = entry
+        return out
+
     def api_key_list(self) -> list[str]:
-        return [k.strip() for k in self.api_keys.get_secret_value().split(",") if k.strip()]
+        return list(self.named_api_keys().values())
 
     def hmac_key(self) -> bytes:
-        """The pseudonymization key: from settings, else a random per-install key file (mode 0600)."""
+        """The pseudonymization key: from settings, else a random per-install key file (mode 0600).
+
+        Keys shorter than 32 bytes are refused. The file is created atomically: written in full to
+        a private temporary file, then linked into place, so no process ever reads an empty or
+        half-written key and two processes starting together agree on one key.
+        """
         if self.pii_hmac_key is not None and self.pii_hmac_key.get_secret_value():
-            return self.pii_hmac_key.get_secret_value().encode()
+            return _long_enough(self.pii_hmac_key.get_secret_value().encode(), "ADSERVE_PII_HMAC_KEY")
         path = self.var_dir / "secrets" / "pii_hmac.key"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32))
-        return path.read_text().strip().encode()
+            _create_key_file(path)
+        return _long_enough(path.read_text().strip().encode(), str(path))
+
+    def hmac_key_fingerprint(self) -> str:
+        """An HMAC of a fixed string under the pseudonymization key: identifies the key, reveals nothing."""
+        return hmac.new(self.hmac_key(), KEY_FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()[:16]
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for log redaction."""
@@ -98,6 +135,35 @@ class PlatformSettings(BaseSettings):
         if self.pii_hmac_key is not None and self.pii_hmac_key.get_secret_value():
             values.append(self.pii_hmac_key.get_secret_value())
         return values
+
+
+KEY_FINGERPRINT_MESSAGE = b"adserve/pii-hmac-key-fingerprint/v1"
+_KEY_NAME = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+MIN_HMAC_KEY_BYTES = 32
+
+
+def _long_enough(key: bytes, source: str) -> bytes:
+    if len(key) < MIN_HMAC_KEY_BYTES:
+        raise ValueError(
+            f"the pseudonymization key from {source} has {len(key)} bytes; at least {MIN_HMAC_KEY_BYTES} needed"
+        )
+    return key
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new random key to ``path`` unless another process got there first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):  # another process created it first: use theirs
+            os.link(temp, path)  # atomic, and fails if the key already exists
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)

@@ -57,6 +57,9 @@ class Arrangement:
 
 
 def union(boxes: list[Box]) -> Box:
+    """The smallest box holding all ``boxes``; an empty box at the origin when there are none."""
+    if not boxes:
+        return (0, 0, 0, 0)
     return (
         int(min(b[0] for b in boxes)),
         int(min(b[1] for b in boxes)),

@@ -37,6 +37,13 @@ class RegionTone:
 
 
 def region_tone(image: Image.Image, box: Box) -> RegionTone:
+    """Darkest and lightest pixels inside ``box``; an empty box (text that drew no ink) is measured
+    as the single pixel at its corner, clamped into the image."""
+    left, top, right, bottom = box
+    if right <= left or bottom <= top:
+        x = min(max(left, 0), image.width - 1)
+        y = min(max(top, 0), image.height - 1)
+        box = (x, y, x + 1, y + 1)
     pixels = np.asarray(image.convert("RGB").crop(box), dtype=np.uint8).reshape(-1, 3)
     lum = relative_luminance(pixels)
     lo, hi = int(np.argmin(lum)), int(np.argmax(lum))

@@ -15,6 +15,7 @@ from PIL import Image
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.core.images import MAX_IMAGE_BYTES
+from services.core.text_types import DisplayText, clean_display_text
 
 from .settings import get_creative_settings
 
@@ -24,13 +25,12 @@ _DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.I)
 
 # ----------------------------------------------------------------------------- reusable checks
 def check_prompt(value: str) -> str:
-    value = value.strip()
     limit = get_creative_settings().max_prompt_chars
-    if not value:
+    if not value.strip():
         raise ValueError("prompt must not be empty")
     if len(value) > limit:
         raise ValueError(f"prompt longer than {limit} characters")
-    return value
+    return clean_display_text(value)
 
 
 def check_negative_prompt(value: str | None) -> str | None:
@@ -39,7 +39,7 @@ def check_negative_prompt(value: str | None) -> str | None:
     limit = get_creative_settings().max_prompt_chars
     if len(value) > limit:
         raise ValueError(f"negative prompt longer than {limit} characters")
-    return value.strip()
+    return clean_display_text(value)
 
 
 def check_side(value: int | None) -> int | None:
@@ -202,9 +202,9 @@ class BannerRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    headline: str = Field(min_length=1, max_length=120)
-    subheadline: str | None = Field(None, max_length=240)
-    cta: str | None = Field(None, max_length=40)
+    headline: DisplayText(120)
+    subheadline: DisplayText(240) | None = None
+    cta: DisplayText(40) | None = None
     product_image: Base64Image | None = Field(None, description="Base64 JPEG/PNG/WebP (data: URL allowed).")
     colours: Colour = Field(default_factory=Colour)
     background: Literal["flat", "gradient", "generated"] = "gradient"
@@ -213,13 +213,10 @@ class BannerRequest(BaseModel):
     formats: list[BannerFormatName | CustomSize] = Field(default_factory=lambda: ["square"], min_length=1, max_length=8)
     output_format: OutputFormat = "png"
 
-    @field_validator("headline", "subheadline", "cta")
+    @field_validator("subheadline", "cta", mode="before")
     @classmethod
-    def _strip(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = " ".join(value.split())
-        return value or None
+    def _blank_is_absent(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _needs_prompt(self) -> BannerRequest:

@@ -7,6 +7,7 @@ No pickles: everything loads with ``allow_pickle=False``.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,11 @@ import bentoml
 import numpy as np
 from lightfm import LightFM
 
+from services.core.settings import get_settings
+
 from .model import Recommender
+
+log = logging.getLogger(__name__)
 
 MODEL_NAME = "recommend-lightfm"
 LIGHTFM_STATE = "lightfm_state.npz"
@@ -78,6 +83,30 @@ def save_model(
     return model
 
 
+PII_KEY_FINGERPRINT = "pii_key_fingerprint"
+
+
+class KeyMismatchError(RuntimeError):
+    """The model's user ids were pseudonymized with another key than this service's."""
+
+
+def check_pii_key(model: bentoml.Model, fingerprint: str) -> None:
+    """Refuse a model trained under another pseudonymization key (its user ids would never match)."""
+    recorded = model.info.metadata.get(PII_KEY_FINGERPRINT)
+    if recorded is None:
+        log.warning(
+            "model %s records no pseudonymization key fingerprint (trained before they were recorded)", model.tag
+        )
+        return
+    if recorded != fingerprint:
+        raise KeyMismatchError(
+            f"model {model.tag} was trained with the pseudonymization key of fingerprint {recorded}, but this "
+            f"service's key has fingerprint {fingerprint}: serve with the key training used (ADSERVE_PII_HMAC_KEY, "
+            "the secret store in the cloud, var/secrets/pii_hmac.key locally) or retrain"
+        )
+
+
 def load_recommender(model: bentoml.Model) -> Recommender:
-    """The ``ManagedModel`` loader of the recommend service."""
+    """The ``ManagedModel`` loader of the recommend service; checks the pseudonymization key first."""
+    check_pii_key(model, get_settings().hmac_key_fingerprint())
     return Recommender.load(Path(model.path))

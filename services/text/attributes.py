@@ -9,7 +9,6 @@ with the tokenizer's chat template).
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -22,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from services.core.text_types import clean_display_text
+
 Language = Literal["en", "zh"]
 Tone = Literal["neutral", "friendly", "premium", "sporty"]
 Gender = Literal["Men", "Women", "Boys", "Girls", "Unisex"]
@@ -29,13 +30,14 @@ Season = Literal["Spring", "Summer", "Fall", "Winter"]
 PromptFormat = Literal["attributes-v1", "chat"]
 
 TITLE_SEPARATOR = "<|title|>"
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|<\||\|>")
+_MARKERS = ("<|", "|>")
 
 
 def _clean(value: str) -> str:
-    if _FORBIDDEN.search(value):
-        raise ValueError("control characters and '<|' / '|>' markers are not allowed")
-    return " ".join(value.split())
+    """The shared display-text rules (no control characters, something visible), and no special-token markers."""
+    if any(marker in value for marker in _MARKERS):
+        raise ValueError("'<|' / '|>' markers are not allowed")
+    return clean_display_text(value)
 
 
 def _text(max_len: int) -> Any:

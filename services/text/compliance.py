@@ -10,16 +10,24 @@
 
 Every check runs on every text, so mixed-language copy is covered; ``language`` selects the
 language of the messages. Each violation has a kind, a character span and a message.
+
+Matching runs on the normalized text (``services.core.text_normalize``: NFKC, invisible characters
+removed, confusable letters folded, so "b\u200best", "ｂｅｓｔ", Cyrillic "bеst" and "最\u200b好" are
+caught) and every pattern is linear-time RE2; the spans and texts of the violations point into the
+original text.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Literal
 
+import re2
 from pydantic import BaseModel, ConfigDict
+
+from services.core.linear_regex import LinearPattern
+from services.core.text_normalize import normalize
 
 from .attributes import Language, ProductAttributes
 from .lexicon_attributes import (
@@ -36,8 +44,8 @@ from .lexicon_attributes import (
 )
 from .lexicon_brands import BRANDS, CASE_SENSITIVE_NAMES
 from .lexicon_claims import ALL_CLAIMS
-from .pii import find_pii_spans
-from .term_matching import TermMatch, TermMatcher, drop_overlaps, normalise_term, overlaps
+from .pii import find_pii_spans_normalized
+from .term_matching import Occupancy, TermMatch, TermMatcher, drop_overlaps, normalise_term
 
 ViolationKind = Literal["absolute_claim", "attribute_mismatch", "pii"]
 VIOLATION_KINDS: tuple[ViolationKind, ...] = ("absolute_claim", "attribute_mismatch", "pii")
@@ -85,12 +93,20 @@ def _matchers() -> dict[str, TermMatcher]:
 
 
 # A colour named right after these words describes something to wear the product with, not the product.
-_STYLING = re.compile(
+_STYLING = LinearPattern(
     r"(?:\bpair(?:s|ed)?\b|\bstyle (?:it|them) with\b|\bgoes? (?:well )?with\b|\bmatch(?:es)? with\b"
     r"|搭配|配上)"
     r"[^.!?;。！？；\n]{0,40}$",
-    re.IGNORECASE,
+    ignore_case=True,
 )
+# The longest styling phrase plus its 40 characters: only this much text before a match can matter.
+_STYLING_WINDOW = 64
+
+
+def _styled(text: str, start: int) -> bool:
+    """True when the text just before ``start`` says what the product is worn with."""
+    return _STYLING.search(text[max(0, start - _STYLING_WINDOW) : start]) is not None
+
 
 _MESSAGES: dict[str, dict[Language, str]] = {
     "claim": {"en": "{reason}: '{span}'", "zh": "绝对化或最高级用语“{span}”（{reason}）"},
@@ -143,15 +159,15 @@ def _as_attributes(attributes: ProductAttributes | Mapping[str, Any] | None) -> 
 def find_claims(text: str, language: Language = "en") -> list[Violation]:
     spans: list[tuple[int, int, str]] = []
     for claim in ALL_CLAIMS:
-        spans += [(m.start(), m.end(), claim.reason) for m in claim.pattern.finditer(text)]
+        spans += [(m.start, m.end, claim.reason) for m in claim.pattern.finditer(text)]
     kept: list[Violation] = []
-    taken: list[tuple[int, int]] = []
+    taken = Occupancy()
     for start, end, reason in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
-        if overlaps(start, end, taken):
+        if not taken.free(start, end):
             continue
-        taken.append((start, end))
+        taken.claim(start, end)
         kept.append(
-            Violation(
+            Violation.model_construct(
                 kind="absolute_claim",
                 subtype="claim",
                 span=(start, end),
@@ -166,8 +182,13 @@ def _brand_spans(text: str, attrs: ProductAttributes) -> list[tuple[int, int]]:
     """Where the product's own brand is written: colour or gender words inside it are not claims."""
     if not attrs.brand:
         return []
-    pattern = re.compile(r"(?<![A-Za-z0-9])" + re.escape(attrs.brand) + r"(?![A-Za-z0-9])", re.IGNORECASE)
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    pattern = _brand_pattern(normalize(attrs.brand).text)
+    return [(m.start, m.end) for m in pattern.finditer(text)]
+
+
+@lru_cache(maxsize=256)
+def _brand_pattern(brand: str) -> LinearPattern:
+    return LinearPattern(re2.escape(brand), not_before="A-Za-z0-9", not_after="A-Za-z0-9", ignore_case=True)
 
 
 def _brand_key(brand: str | None) -> str | None:
@@ -194,7 +215,7 @@ def find_brand_mismatches(
             else _message("brand_unknown", language, span=match.text)
         )
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="brand",
                 span=(match.start, match.end),
@@ -216,10 +237,10 @@ def find_colour_mismatches(
         return []
     out: list[Violation] = []
     for match in matchers["colour_text"].find(text, skip=skip):
-        if _COLOURS[match.term] & product or _STYLING.search(text[: match.start]):
+        if _COLOURS[match.term] & product or _styled(text, match.start):
             continue
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="colour",
                 span=(match.start, match.end),
@@ -244,7 +265,7 @@ def find_material_mismatches(
         if _MATERIALS[match.term] & product:
             continue
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="material",
                 span=(match.start, match.end),
@@ -266,7 +287,7 @@ def find_gender_mismatches(
         if _GENDERS[match.term] in allowed:
             continue
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="gender",
                 span=(match.start, match.end),
@@ -296,10 +317,10 @@ def find_category_mismatches(
         return []
     out: list[Violation] = []
     for match in matchers["article_text"].find(text, skip=skip):
-        if _article_agrees(_ARTICLES[match.term], product) or _STYLING.search(text[: match.start]):
+        if _article_agrees(_ARTICLES[match.term], product) or _styled(text, match.start):
             continue
         out.append(
-            Violation(
+            Violation.model_construct(
                 kind="attribute_mismatch",
                 subtype="category",
                 span=(match.start, match.end),
@@ -312,14 +333,14 @@ def find_category_mismatches(
 
 def find_pii(text: str, language: Language = "en") -> list[Violation]:
     return [
-        Violation(
+        Violation.model_construct(
             kind="pii",
             subtype=s.kind,
             span=(s.start, s.end),
             text=s.text,
             message=_message("pii", language, subtype=s.kind, span=s.text),
         )
-        for s in find_pii_spans(text)
+        for s in find_pii_spans_normalized(text)
     ]
 
 
@@ -329,7 +350,18 @@ def check_text(
     language: Language = "en",
 ) -> list[Violation]:
     """All violations in ``text``, ordered by position; an empty list means the text is clean."""
-    attrs = _as_attributes(attributes)
+    norm = normalize(text)
+    violations = _check_normalized(norm.text, _as_attributes(attributes), language)
+    if norm.origin is None:
+        return violations
+    out: list[Violation] = []
+    for v in violations:
+        start, end = norm.span(*v.span)
+        out.append(v.model_copy(update={"span": (start, end), "text": text[start:end]}))
+    return out
+
+
+def _check_normalized(text: str, attrs: ProductAttributes | None, language: Language) -> list[Violation]:
     violations = find_claims(text, language) + find_pii(text, language)
     if attrs is not None:
         own = _brand_spans(text, attrs)

@@ -4,27 +4,37 @@ The Chinese list follows Article 9(3) of the PRC Advertising Law ("国家级", "
 terms of the same kind) and the terms regulators commonly treat alike (第一, 唯一, 顶级, 首选, ...).
 The English list covers unsubstantiated superlatives and absolute promises ("best", "#1",
 "100% guaranteed", "never fades"). Patterns are compiled case-insensitively; every pattern has the
-reason shown to the writer.
+reason shown to the writer. They are linear-time RE2 patterns (``services.core.linear_regex``):
+``\b`` is an ASCII word boundary, so "最best" is caught as well as "best".
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from services.core.linear_regex import Accept, LinearPattern, except_chars
 
 
 @dataclass(frozen=True)
 class ClaimPattern:
-    pattern: re.Pattern[str]
+    pattern: LinearPattern
     reason: str
 
 
-def _en(regex: str, reason: str) -> ClaimPattern:
-    return ClaimPattern(re.compile(regex, re.IGNORECASE), reason)
+def _en(regex: str, reason: str, **guards: str) -> ClaimPattern:
+    return ClaimPattern(LinearPattern(regex, ignore_case=True, **guards), reason)
 
 
-def _zh(regex: str, reason: str) -> ClaimPattern:
-    return ClaimPattern(re.compile(regex), reason)
+def _zh(regex: str, reason: str, accept: Accept | None = None, **guards: str) -> ClaimPattern:
+    return ClaimPattern(LinearPattern(regex, accept=accept, **guards), reason)
+
+
+_NOT_FIRST = ("次", "天", "眼", "步", "时间", "件", "周", "年", "印象", "感觉", "个月")
+
+
+def _first_claims(text: str, start: int, end: int) -> bool:
+    """第一 is a ranking claim, except in 第一次 (the first time), 第一天 (the first day) and the like."""
+    return not any(text.startswith(word, end) for word in _NOT_FIRST)
 
 
 _SUPERLATIVE_WORDS = (
@@ -44,7 +54,8 @@ ENGLISH_CLAIMS: tuple[ClaimPattern, ...] = (
     ),
     _en(rf"\b(?:{_SUPERLATIVE_WORDS})\b", "superlative claim"),
     _en(rf"\b(?:{_ABSOLUTE_WORDS})\b", "absolute claim"),
-    _en(r"(?<![\w#])#\s?1\b|\bno\.?\s?1\b|\bnumber[- ]one\b|\btop[- ]?1\b", "'number one' ranking claim"),
+    _en(r"#\s?1\b", "'number one' ranking claim", not_before="\\w#"),
+    _en(r"\bno\.?\s?1\b|\bnumber[- ]one\b|\btop[- ]?1\b", "'number one' ranking claim"),
     _en(
         r"\b100\s?%\s*(?:guaranteed|satisfaction|safe|effective|risk[- ]free|natural results)\b",
         "absolute guarantee",
@@ -67,16 +78,20 @@ ENGLISH_CLAIMS: tuple[ClaimPattern, ...] = (
 # 最 followed by anything except the words where it does not make a claim (最近 recently, 最后 last,
 # 最终 finally, 最初 at first, 最早/最晚 earliest/latest time, 最少/最多 quantities).
 CHINESE_CLAIMS: tuple[ClaimPattern, ...] = (
-    _zh(r"最(?![近后终初早晚少多])[\u4e00-\u9fff]级?", "superlative term with 最 (PRC Advertising Law art. 9)"),
-    _zh(r"第一(?!次|天|眼|步|时间|件|周|年|印象|感觉|个月)", "ranking term 第一 (PRC Advertising Law art. 9)"),
+    _zh(
+        f"最[{except_chars(0x4E00, 0x9FFF, '近后终初早晚少多')}]级?",
+        "superlative term with 最 (PRC Advertising Law art. 9)",
+    ),
+    _zh("第一", "ranking term 第一 (PRC Advertising Law art. 9)", accept=_first_claims),
     _zh(r"(?:国家|世界|全球|宇宙|殿堂|顶)级", "'national/world/top grade' term (PRC Advertising Law art. 9)"),
     _zh(r"唯一|独一无二|首选|首家|首个|首款|首发", "uniqueness or first-ever term (PRC Advertising Law art. 9)"),
     _zh(
         r"极品|极致|王牌|销量冠军|冠军|领导品牌|遥遥领先|史无前例|前无古人|无敌|万能|驰名商标",
         "absolute term (PRC Advertising Law art. 9)",
     ),
-    _zh(r"绝对|百分之百|百分百|100\s?%(?=有效|安全|满意|保证|无副作用|天然)|零风险|永久|永不", "absolute promise"),
-    _zh(r"(?:NO|No|no)\.?\s?1(?!\d)", "'No.1' ranking claim"),
+    _zh(r"绝对|百分之百|百分百|零风险|永久|永不", "absolute promise"),
+    _zh(r"100\s?%", "absolute promise", tail="有效|安全|满意|保证|无副作用|天然"),
+    _zh(r"(?:NO|No|no)\.?\s?1", "'No.1' ranking claim", not_after="0-9"),
 )
 
 ALL_CLAIMS: tuple[ClaimPattern, ...] = ENGLISH_CLAIMS + CHINESE_CLAIMS

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from services.core.text_types import check_display_text
+
 from .attributes import Language, ProductAttributes, Tone
 from .compliance import Violation
 from .settings import HARD_MAX_NEW_TOKENS, HARD_MAX_REVIEW_CHARS, HARD_MAX_REVIEWS, get_text_settings
@@ -100,7 +102,12 @@ def _review_text_cap(text: str) -> str:
 
 
 class Review(_Strict):
-    text: Annotated[str, Field(min_length=1, max_length=HARD_MAX_REVIEW_CHARS), AfterValidator(_review_text_cap)]
+    text: Annotated[
+        str,
+        Field(min_length=1, max_length=HARD_MAX_REVIEW_CHARS),
+        AfterValidator(_review_text_cap),
+        AfterValidator(check_display_text),
+    ]
     rating: int | None = Field(None, ge=1, le=5)
 
 
@@ -150,8 +157,15 @@ class ReviewSummary(BaseModel):
 
 
 # ------------------------------------------------------------------ compliance
+def _check_text_cap(text: str) -> str:
+    cap = get_text_settings().max_review_chars
+    if len(text) > cap:
+        raise ValueError(f"a text to check may have at most {cap} characters (got {len(text)})")
+    return text
+
+
 class CheckRequest(_Strict):
-    text: str = Field(min_length=1)
+    text: Annotated[str, Field(min_length=1, max_length=HARD_MAX_REVIEW_CHARS), AfterValidator(_check_text_cap)]
     attributes: ProductAttributes | None = None
     language: Language = "en"
 

@@ -1,12 +1,25 @@
-"""Find vocabulary terms in text: whole words for Latin script, substrings for Chinese, longest first."""
+"""Find vocabulary terms in text: whole words for Latin script, substrings for Chinese, longest first.
+
+The alternation of terms is one RE2 pattern (linear in the text, whatever the vocabulary); a Latin
+term must not touch a letter or digit on either side (RE2's ASCII ``\\b``, with ``_`` read as a
+separator as before). Overlaps are resolved in time linear in the matched characters.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_LATIN = re.compile(r"[A-Za-z0-9]")
+import re2
+
+from services.core.linear_regex import LinearPattern
+
+_UNDERSCORE_AS_SEPARATOR = str.maketrans("_", "\x00")
+_SEPARATORS = LinearPattern(r"[\s-]+")
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 @dataclass(frozen=True)
@@ -18,9 +31,9 @@ class TermMatch:
 
 
 def _boundary_pattern(term: str) -> str:
-    body = re.sub(r"\\[ -]", lambda _: r"[\s-]+", re.escape(term))
-    head = r"(?<![A-Za-z0-9])" if _LATIN.match(term[0]) else ""
-    tail = r"(?![A-Za-z0-9])" if _LATIN.match(term[-1]) else ""
+    body = r"[\s-]+".join(re2.escape(part) for part in term.replace("-", " ").split(" "))
+    head = r"\b" if _is_latin(term[0]) else ""
+    tail = r"\b" if _is_latin(term[-1]) else ""
     return f"{head}{body}{tail}"
 
 
@@ -31,40 +44,64 @@ class TermMatcher:
         exact = set(case_sensitive)
         folded = sorted({t.lower() for t in terms if t not in exact}, key=len, reverse=True)
         exact_variants = sorted(exact | {t.upper() for t in exact}, key=len, reverse=True)
-        self._folded = re.compile("|".join(_boundary_pattern(t) for t in folded), re.IGNORECASE) if folded else None
-        self._exact = re.compile("|".join(_boundary_pattern(t) for t in exact_variants)) if exact_variants else None
+        self._folded = LinearPattern("|".join(map(_boundary_pattern, folded)), ignore_case=True) if folded else None
+        self._exact = LinearPattern("|".join(map(_boundary_pattern, exact_variants))) if exact_variants else None
         self._exact_lookup = {t.upper(): t for t in exact} | {t: t for t in exact}
 
     def find(self, text: str, skip: list[tuple[int, int]] | None = None) -> list[TermMatch]:
         found: list[TermMatch] = []
+        subject = text.translate(_UNDERSCORE_AS_SEPARATOR)
         if self._folded is not None:
             found += [
-                TermMatch(m.start(), m.end(), m.group(0), normalise_term(m.group(0)))
-                for m in self._folded.finditer(text)
+                TermMatch(m.start, m.end, text[m.start : m.end], normalise_term(text[m.start : m.end]))
+                for m in self._folded.finditer(subject)
             ]
         if self._exact is not None:
-            found += [
-                TermMatch(m.start(), m.end(), m.group(0), self._exact_lookup.get(m.group(0), m.group(0)))
-                for m in self._exact.finditer(text)
-            ]
+            for m in self._exact.finditer(subject):
+                written = text[m.start : m.end]
+                found.append(TermMatch(m.start, m.end, written, self._exact_lookup.get(written, written)))
         return drop_overlaps(found, skip or [])
 
 
 def normalise_term(term: str) -> str:
     """Lower case with spaces and hyphens folded to one space: the key used by the vocabularies."""
-    return re.sub(r"[\s-]+", " ", term.strip().lower())
+    lowered = term.strip().lower()
+    parts: list[str] = []
+    cursor = 0
+    for sep in _SEPARATORS.finditer(lowered):
+        parts.append(lowered[cursor : sep.start])
+        cursor = sep.end
+    parts.append(lowered[cursor:])
+    return " ".join(parts)
 
 
 def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < s_end and s_start < end for s_start, s_end in spans)
 
 
+class Occupancy:
+    """Which characters are already claimed: checks and claims cost the span's length, not the count."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._taken = bytearray()
+        for start, end in spans:
+            self.claim(start, end)
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self._taken[start:end])
+
+    def claim(self, start: int, end: int) -> None:
+        if end > len(self._taken):
+            self._taken.extend(bytes(end - len(self._taken)))
+        self._taken[start:end] = b"\x01" * (end - start)
+
+
 def drop_overlaps(matches: list[TermMatch], skip: list[tuple[int, int]]) -> list[TermMatch]:
     """Longest matches win; anything overlapping a kept match or a skipped span is dropped."""
     kept: list[TermMatch] = []
-    taken = list(skip)
+    taken = Occupancy(skip)
     for match in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
-        if not overlaps(match.start, match.end, taken):
+        if taken.free(match.start, match.end):
             kept.append(match)
-            taken.append((match.start, match.end))
+            taken.claim(match.start, match.end)
     return sorted(kept, key=lambda m: m.start)

@@ -11,7 +11,7 @@ import base64
 import binascii
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PIL import Image
@@ -64,6 +64,7 @@ class UploadedImage:
     format: str
     width: int
     height: int
+    raw: bytes = field(default=b"", repr=False, compare=False)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> UploadedImage:
@@ -78,7 +79,7 @@ class UploadedImage:
         width, height = img.size
         if max(width, height) > settings.working_size:
             img.thumbnail((settings.working_size, settings.working_size), Image.Resampling.LANCZOS)
-        return cls(image=img, format=fmt, width=width, height=height)
+        return cls(image=img, format=fmt, width=width, height=height, raw=data)
 
     @classmethod
     def from_base64(cls, text: str) -> UploadedImage:
@@ -92,12 +93,19 @@ class UploadedImage:
             return cls.from_base64(value)
         raise ValueError("expected a base64 string of a JPEG, PNG or WebP file")
 
+    @staticmethod
+    def _serialize(value: UploadedImage, info: core_schema.SerializationInfo) -> str:
+        """A placeholder in logs and dumps; the base64 file itself only for the wire (``context={"wire": True}``)."""
+        if isinstance(info.context, dict) and info.context.get("wire") and value.raw:
+            return base64.b64encode(value.raw).decode("ascii")
+        return f"<{value.format} image>"
+
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
             cls._validate,
             json_schema_input_schema=core_schema.str_schema(),
-            serialization=core_schema.plain_serializer_function_ser_schema(lambda v: f"<{v.format} image>"),
+            serialization=core_schema.plain_serializer_function_ser_schema(cls._serialize, info_arg=True),
         )
 
     @classmethod

@@ -221,3 +221,20 @@ def test_compose_banner_with_generated_background_and_python_client(server: Bent
 def test_compose_banner_rejects_bad_requests(server: BentoServer, request_body: dict[str, object]) -> None:
     resp = server.client.post("/compose_banner", json={"request": request_body})
     assert resp.status_code == 400, resp.text
+
+
+# Failures the fuzzer found, kept as fixed cases (each was a 500 once).
+FUZZ_REGRESSIONS = [
+    ({"headline": "\u000f", "output_format": "png"}, "headline"),
+    ({"headline": "\u200b\u200d"}, "headline"),
+    ({"headline": "ok", "cta": "\u0000"}, "cta"),
+]
+
+
+@pytest.mark.parametrize(("request_body", "field"), FUZZ_REGRESSIONS)
+def test_unrenderable_text_is_422_naming_the_field(
+    server: BentoServer, request_body: dict[str, object], field: str
+) -> None:
+    resp = server.client.post("/compose_banner", json={"request": request_body})
+    assert resp.status_code == 422, resp.text
+    assert f"request.{field}" in resp.json()["detail"], resp.text

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.bento_server import BentoServer
+from tests.support.keys import PII_HMAC_KEY
 
 from .services import SERVICES, ServiceUnderTest
 
 CAPACITY = 8
 API_KEY = "hardening-key-5c2b9e71"
-HMAC_KEY = "hardening-hmac-8f3a0d44"
+HMAC_KEY = PII_HMAC_KEY  # the session's key: the recommend model was trained with it
 
 
 @pytest.fixture(scope="package", params=SERVICES, ids=[s.name for s in SERVICES])

@@ -436,6 +436,8 @@ def test_alb_terminates_tls_with_a_modern_policy_and_redirects_http() -> None:
     assert "path_pattern" in https["rules"]
     assert "chunklist(var.services[svc].paths, 5)" in edge.locals["path_rules"]
     assert "aws_wafv2_web_acl" in {t for t, _ in edge.resources}
+    assert edge.modules["alb"]["desync_mitigation_mode"] == "strictest"
+    assert edge.modules["alb"]["drop_invalid_header_fields"] is True
     assert edge.variables["enable_waf"]["default"] is False
 
 

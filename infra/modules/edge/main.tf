@@ -36,6 +36,9 @@ module "alb" {
   enable_deletion_protection = var.deletion_protection
   drop_invalid_header_fields = true
   idle_timeout               = var.idle_timeout_seconds
+  # Refuse ambiguous requests (both Content-Length and Transfer-Encoding, and the other
+  # request-smuggling shapes) at the edge; the services refuse them too.
+  desync_mitigation_mode = "strictest"
 
   # Only 80 (redirect) and 443 are reachable from outside; the ALB itself may
   # only talk to the tasks' container port inside the VPC.

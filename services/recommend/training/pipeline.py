@@ -14,7 +14,7 @@ import pandas as pd
 from services.core.archive_check import sha256_file
 from services.core.settings import get_settings
 
-from ..artifacts import save_model
+from ..artifacts import PII_KEY_FINGERPRINT, save_model
 from .cleaning import clean_transactions
 from .data import dataset_path, load_transactions
 from .reports import metrics_table, write_report
@@ -74,7 +74,15 @@ def run_training(
         "rows_clean": cleaning.rows_out,
         "users_sampled": max_users,
     }
-    metadata = _metadata_safe({**result.recommender.metadata, "lineage": lineage, "cleaning": cleaning.removed})
+    metadata = _metadata_safe(
+        {
+            **result.recommender.metadata,
+            "lineage": lineage,
+            "cleaning": cleaning.removed,
+            # Which key pseudonymized the training ids: serving refuses a model made with another key.
+            PII_KEY_FINGERPRINT: settings.hmac_key_fingerprint(),
+        }
+    )
     folder = report_dir or settings.var_dir / "reports" / "recommend"
     write_report(result.report, folder, cfg.k)  # written first: a failed save keeps the evaluation
     model = save_model(result.recommender, result.model, metadata)
