@@ -267,6 +267,8 @@ def _pandera(name: str, frame: pd.DataFrame, file: str, report: ValidationReport
         for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
             base = str(check).split("(")[0]
             kind = _PANDERA_KINDS.get(base, "wrong_type")
+            if kind == "unknown_event" and any(i.kind == kind and i.table == name for i in report.issues):
+                continue  # already reported, against the source column, while mapping the events
             if kind == "duplicate_id":
                 values = group["failure_case"].astype(str)
                 examples = [f"{v!r} ×{n}" for v, n in values.value_counts().head(MAX_EXAMPLES).items()]
