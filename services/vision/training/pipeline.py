@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import bentoml
+import numpy as np
 import torch
 
 from ..artifacts import DEFAULT_MODEL_NAME, read_history, save_cnn_model, save_hf_model
@@ -18,7 +19,7 @@ from ..index import SimilarityIndex, precision_at_k
 from ..net import CNNConfig, FashionCNN, count_parameters
 from ..runtime import CNNBackend, HFBackend, VisionRuntime, load_runtime
 from ..settings import VisionSettings
-from .data import FASHION_CLASSES, lineage, load_catalog_images, load_split
+from .data import FASHION_CLASSES, FashionSplit, lineage, load_catalog_images, load_split
 from .evaluation import build_catalog, catalog_split, evaluate, run_in_batches, similarity_metrics
 from .trainer import TrainConfig, train_cnn
 
@@ -184,11 +185,18 @@ def evaluate_stored_model(ref: str, data_dir: Path, out_dir: Path, *, photo_imag
     model = bentoml.models.get(ref)
     runtime = load_runtime(model, cpu_runtime_settings())
     test = load_split(data_dir, "test")
+    classes: list[str] = list(FASHION_CLASSES)
+    served = list(runtime.labels)
+    if sorted(served) == sorted(classes) and served != classes:
+        # Trained from the catalog (the fashion-mnist adapter): same classes, the catalog's label order.
+        order = {name: i for i, name in enumerate(served)}
+        remap = np.array([order[name] for name in classes], dtype=np.int64)
+        test, classes = FashionSplit(test.name, test.images, remap[test.labels]), served
     started = time.perf_counter()
     report = evaluate(
         runtime,
         test,
-        FASHION_CLASSES,
+        classes,
         out_dir,
         history=read_history(Path(model.path)),
         extra={"model_metadata": _plain(model.info.metadata)},
