@@ -71,3 +71,47 @@ def test_a_data_set_ingested_under_another_key_is_refused(
     get_settings.cache_clear()
     with pytest.raises(DatasetError, match="pseudonymization key"):
         Dataset.load(out)
+
+
+def test_vision_reads_catalog_images_or_an_image_folder(pristine: Path, tmp_path: Path) -> None:
+    import random
+
+    from services.vision.training.data import load_catalog_images
+    from tests.data.shop import KINDS, draw
+
+    out, _, _ = ingest(load_mapping(pristine / "mapping.yaml"), tmp_path / "dataset")
+    from_catalog = load_catalog_images(out, test_fraction=0.3)
+    assert from_catalog.labels == sorted(KINDS) and len(from_catalog.train) + len(from_catalog.test) == 20
+    assert from_catalog.train.images.shape[1:] == (28, 28) and set(from_catalog.test_ids) <= set(
+        Dataset.load(out).catalog["item_id"]
+    )
+    folder = tmp_path / "images"
+    rng = random.Random(0)
+    for split in ("train", "test"):
+        for kind in KINDS:
+            (folder / split / kind).mkdir(parents=True)
+            for n in range(3):
+                draw(kind, rng).save(folder / split / kind / f"{n}.jpg")
+    from_folder = load_catalog_images(folder)
+    assert from_folder.labels == sorted(KINDS) and len(from_folder.train) == len(from_folder.test) == 12
+
+
+def test_event_types_weight_the_recommenders_interactions() -> None:
+    from services.recommend.training.trainer import TrainConfig, prepare
+
+    lines = pd.DataFrame(
+        {
+            "user_id": ["u1", "u1", "u1", "u2"],
+            "item_id": ["a", "a", "b", "b"],
+            "title": ["red mug", "red mug", "blue lamp", "blue lamp"],
+            "price": [3.0, 3.0, 9.0, 9.0],
+            "ts": pd.to_datetime(["2025-01-01"] * 4),
+            "weight": [0.25, 1.0, 0.5, 0.75],
+        }
+    )
+    prep = prepare(lines, TrainConfig(use_embeddings=False, min_df=1), None)
+    weights = prep.weights(lines)
+    assert weights is not None
+    assert weights[prep.user_index["u1"], prep.item_index["a"]] == 1.0  # the strongest event of the pair
+    assert weights[prep.user_index["u1"], prep.item_index["b"]] == 0.5
+    assert prep.weights(lines.assign(weight=1.0)) is None  # purchases only: plain binary interactions
