@@ -83,10 +83,10 @@ class RecommendService(PlatformService):
     def recommend_for_profile(
         self, requests: Annotated[list[ProfileRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
-        """Users never seen in training, from their country and recently viewed items."""
+        """Users never seen in training, from their country (and other attributes) and recently viewed items."""
         model, version = self._model()
         ranked = model.recommend_for_profiles(
-            [(r.country, r.recent_item_ids) for r in requests], [r.k for r in requests]
+            [(r.country, r.recent_item_ids, r.attributes) for r in requests], [r.k for r in requests]
         )
         return [_as_response("profile", items, version) for items in ranked]
 
