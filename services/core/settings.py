@@ -70,6 +70,13 @@ class PlatformSettings(BaseSettings):
     max_concurrency: int | None = Field(None, ge=1, description="Overrides the service's traffic.max_concurrency.")
     timeout_s: float | None = Field(None, gt=0, description="Overrides the service's traffic.timeout (seconds).")
     batching: bool = Field(True, description="Adaptive batching on batchable APIs (off only for benchmarks).")
+    batch_wait_ms: float = Field(
+        0.0,
+        ge=0.0,
+        le=1000.0,
+        description="Longest a batch is held open for more requests (BentoML's learnt wait, capped); 0 = dispatch "
+        "as soon as the model is free, with whatever queued meanwhile (services.core.bentoml_compat).",
+    )
     max_request_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="Largest accepted request body.")
 
     @field_validator("model_store")
