@@ -48,6 +48,7 @@ def update(
     """Fold new feedback into the served recommender; exit 0 on promote/skip, 3 on rollback (single runs)."""
     import time
 
+    from services.core.artifact_store import AliasConflictError
     from services.core.feedback import open_store
     from services.recommend.training.online_update import run_update
     from services.recommend.training.update_settings import get_update_settings
@@ -59,7 +60,7 @@ def update(
     while True:
         try:
             outcome = run_update(store, settings)
-        except LookupError as exc:  # no served model yet (ArtifactNotFoundError)
+        except (LookupError, AliasConflictError) as exc:  # no served model yet, or the alias moved meanwhile
             typer.echo(f"cannot update: {exc}", err=True)
             if period <= 0:
                 raise typer.Exit(2) from None

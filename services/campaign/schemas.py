@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from services.core import budgets
 from services.creative.schemas import BannerFormatName
 
 from .events import IdText
@@ -63,6 +64,12 @@ class CampaignRequest(_Strict):
         given = sum(x is not None for x in (self.user_id, self.customer_id, self.profile))
         if given != 1:
             raise ValueError("send exactly one of user_id, customer_id or profile")
+        return self
+
+    @model_validator(mode="after")
+    def _fan_out(self) -> CampaignRequest:
+        renders = self.k * len(self.formats)
+        budgets.check("max_campaign_renders", renders, "campaign fan-out (k x banner formats)")
         return self
 
 

@@ -14,13 +14,14 @@ import logging
 from typing import Literal
 
 import bentoml
-from bentoml.exceptions import InvalidArgument, ServiceUnavailable
+from bentoml.exceptions import InvalidArgument, ServiceUnavailable, UnprocessableEntity
 from pydantic import ValidationError
 
 from services.core.feedback import StoreUnavailable, open_store
 from services.core.feedback.settings import get_store_settings
 from services.core.feedback.shipping import ship_to_s3
 from services.core.service_kit import PlatformService, platform_service
+from services.core.text_types import UNPROCESSABLE_ERROR_TYPES
 from services.creative.schemas import BannerFormatName
 from services.creative.service import CreativeService
 from services.recommend.service import RecommendService
@@ -107,6 +108,8 @@ class CampaignService(PlatformService):
                 banner_output=banner_output,
             )
         except ValidationError as exc:
+            if all(e["type"] in UNPROCESSABLE_ERROR_TYPES for e in exc.errors()):
+                raise UnprocessableEntity(_errors(exc)) from None
             raise InvalidArgument(_errors(exc)) from None
         response = await self.composer.run(request)
         for reason in response.degraded:

@@ -1,7 +1,9 @@
 """Request and response models of the creative service (importable by callers such as campaign).
 
 Every limit is checked here, per request, before batching: a bad request gets a 400 with a
-message and never reaches the batched pipeline call. Limits come from ``CreativeSettings``.
+message and never reaches the batched pipeline call. Limits come from ``CreativeSettings``; the
+cost budgets of a whole request (diffusion work, banner renders and pixels; ``services.core.budgets``)
+are checked here too and answered 422.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from typing import Annotated, Any, Literal
 from PIL import Image
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from services.core import budgets
 from services.core.images import MAX_IMAGE_BYTES
 from services.core.text_types import DisplayText, clean_display_text
 
+from .banner_layout import STANDARD_SIZES
 from .settings import get_creative_settings
 
 OutputFormat = Literal["png", "jpeg"]
@@ -143,7 +147,23 @@ class GenerateRequest(BaseModel):
         side = get_creative_settings().max_side
         if self.width and self.height and self.width * self.height > side * side:
             raise ValueError(f"width x height must be at most {side} x {side} pixels")
+        budgets.check("max_diffusion_work", self.work(), "diffusion work (images x steps x pixels) of this item")
         return self
+
+    def work(self) -> int:
+        """Images x steps x output pixels; unset sizes count at the largest allowed side."""
+        settings = get_creative_settings()
+        width, height = self.width or settings.max_side, self.height or settings.max_side
+        return self.num_images * (self.steps or settings.default_steps) * width * height
+
+
+def _diffusion_budget(requests: list[GenerateRequest]) -> list[GenerateRequest]:
+    work = sum(r.work() for r in requests)
+    budgets.check("max_diffusion_work", work, "diffusion work (images x steps x pixels) of this request")
+    return requests
+
+
+GenerateBatch = Annotated[list[GenerateRequest], Field(min_length=1), AfterValidator(_diffusion_budget)]
 
 
 class GenerateResponse(BaseModel):
@@ -224,6 +244,17 @@ class BannerRequest(BaseModel):
             raise ValueError("headline must not be blank")
         if self.background == "generated" and not self.background_prompt:
             raise ValueError("background 'generated' needs background_prompt")
+        return self
+
+    @model_validator(mode="after")
+    def _within_budgets(self) -> BannerRequest:
+        sizes = [STANDARD_SIZES[f] if isinstance(f, str) else (f.width, f.height) for f in self.formats]
+        budgets.check("max_banner_renders", len(sizes), "banner formats rendered by this request")
+        budgets.check("max_banner_pixels", sum(w * h for w, h in sizes), "banner pixels rendered by this request")
+        if self.background == "generated":
+            settings = get_creative_settings()
+            work = len(sizes) * settings.default_steps * settings.max_side**2
+            budgets.check("max_diffusion_work", work, "diffusion work of the generated backgrounds")
         return self
 
 

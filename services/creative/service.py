@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import bentoml
-from annotated_types import MaxLen, MinLen
+from annotated_types import MaxLen
 from bentoml.exceptions import InvalidArgument, ServiceUnavailable
 from PIL import Image
 from pydantic import Field
 from starlette.responses import Response
 
+from services.core import budgets
 from services.core.managed_model import ManagedModel
 from services.core.service_kit import PlatformService, batch_api, platform_service
 
@@ -31,7 +32,7 @@ from .image_io import CONTENT_TYPES, encode, read_upload
 from .schemas import (
     BannerRequest,
     BannerResponse,
-    GenerateRequest,
+    GenerateBatch,
     GenerateResponse,
     Guidance,
     NegativePrompt,
@@ -52,6 +53,12 @@ MAX_PROMPTS_PER_CALL = 16  # prompt items in one HTTP request
 
 def image_response(image: Image.Image, fmt: str, headers: dict[str, str] | None = None) -> Response:
     return Response(content=encode(image, fmt), media_type=CONTENT_TYPES[fmt], headers=headers)
+
+
+def within_pixel_budget(*paths: Path) -> None:
+    """The uploads of one request together within ``ADSERVE_BUDGET_MAX_IMAGE_PIXELS`` (headers only)."""
+    total = sum(budgets.declared_pixels(p) for p in paths if isinstance(p, Path) and p.is_file())
+    budgets.enforce("max_image_pixels", total, "decoded image pixels of this request")
 
 
 def upload(path: Path, what: str) -> Image.Image:
@@ -80,7 +87,7 @@ class CreativeService(PlatformService):
         route="/generate_image",
     )
     def generate_image(
-        self, requests: Annotated[list[GenerateRequest], MinLen(1), MaxLen(MAX_PROMPTS_PER_CALL)]
+        self, requests: Annotated[GenerateBatch, MaxLen(MAX_PROMPTS_PER_CALL)]
     ) -> list[GenerateResponse]:
         """Text to image; requests with the same size, steps and guidance share one pipeline call."""
         return handlers.generate_images(self.diffusion.get(), requests)
@@ -99,8 +106,12 @@ class CreativeService(PlatformService):
         output_format: OutputFormat = "png",
     ) -> Image.Image:
         """Image to image with diffusion: keep the picture's layout, repaint it after the prompt."""
+        within_pixel_budget(image)
         source = upload(image, "image")
         engine = self.diffusion.get()
+        side = size or engine.defaults.side
+        work = (steps or engine.defaults.steps) * side * side
+        budgets.enforce("max_diffusion_work", work, "diffusion work (steps x pixels) of this request")
         seed = new_seed() if seed is None else seed
         try:
             out = engine.restyle(
@@ -128,6 +139,7 @@ class CreativeService(PlatformService):
         output_format: OutputFormat = "png",
     ) -> Image.Image:
         """The content image in the colours (and optionally texture) of the style image; no model."""
+        within_pixel_budget(content, style)
         out = transfer_style(
             upload(content, "content"),
             upload(style, "style"),
@@ -148,6 +160,7 @@ class CreativeService(PlatformService):
         output_format: OutputFormat = "png",
     ) -> Image.Image:
         """Denoise, white balance, auto-contrast and sharpen (0 turns a step off); no model."""
+        within_pixel_budget(image)
         options = enhance_tools.EnhanceOptions(
             denoise=denoise, white_balance=white_balance, auto_contrast=auto_contrast, sharpen=sharpen
         )
@@ -157,6 +170,8 @@ class CreativeService(PlatformService):
     def compose_banner(self, request: BannerRequest) -> BannerResponse:
         """Banners in each requested format from a product image, texts and brand colours."""
         product = decode_base64_image(request.product_image) if request.product_image else None
+        if product is not None:
+            budgets.enforce("max_image_pixels", product.width * product.height, "decoded image pixels of this request")
         maker = None
         if request.background == "generated":
             maker = handlers.background_maker(self.diffusion.get(), request.background_prompt or "")
