@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Train the default models from ../shared/data when they are missing from the local model store
 # (or pull them when ADSERVE_MODEL_STORE=s3://… is set). Idempotent; shows progress.
+# Every capability of the catalog (services/catalog.yaml), or those in $ADSERVE_CAPABILITIES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BENTOML_HOME=${BENTOML_HOME:-$PWD/.bentoml} HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
-for cap in ${ADSERVE_CAPABILITIES:-recommend vision text creative campaign}; do
+for cap in ${ADSERVE_CAPABILITIES:-$(.venv/bin/python -m services.core.capabilities names)}; do
   printf '\n==> preparing %s model(s)\n' "$cap"
   .venv/bin/python -m scripts.cli "$cap" prepare
 done

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 
 import typer
+
+from scripts.commands.serving import serve_capability
 
 app = typer.Typer(help="Hybrid LightFM recommendation (Online Retail II).", no_args_is_help=True)
 
@@ -115,15 +114,9 @@ def prepare() -> None:
 
 
 @app.command()
-def serve(port: int = 3000, host: str = "0.0.0.0") -> None:
+def serve(
+    port: int | None = typer.Option(None, help="Default: the capability's port in services/catalog.yaml."),
+    host: str = "0.0.0.0",
+) -> None:
     """``bentoml serve`` the recommend service."""
-    cmd = [
-        os.path.join(os.path.dirname(sys.executable), "bentoml"),
-        "serve",
-        "services.recommend.service:RecommendService",
-        "--host",
-        host,
-        "--port",
-        str(port),
-    ]
-    raise typer.Exit(subprocess.call(cmd))
+    serve_capability("recommend", port, host)
