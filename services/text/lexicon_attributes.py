@@ -8,6 +8,8 @@ usually mean something else in running text ("cream", "skin", "steel").
 
 from __future__ import annotations
 
+from .lexicon_products import EXTRA_COLOURS
+
 _COLOUR_TABLE = """
 black: black | jet black | charcoal | 黑色 | 纯黑 | 炭灰
 white: white | off white | ivory | cream | cream-coloured | cream-colored | 白色 | 纯白
@@ -80,13 +82,15 @@ down: down | goose down | duck down | 羽绒
 def _parse(table: str) -> dict[str, frozenset[str]]:
     families: dict[str, set[str]] = {}
     for line in table.strip().splitlines():
+        if not line.strip():
+            continue
         family, _, terms = line.partition(":")
         for term in terms.split("|"):
             families.setdefault(term.strip(), set()).add(family.strip())
     return {term: frozenset(f) for term, f in families.items()}
 
 
-COLOUR_FAMILIES: dict[str, frozenset[str]] = _parse(_COLOUR_TABLE)
+COLOUR_FAMILIES: dict[str, frozenset[str]] = _parse(_COLOUR_TABLE + EXTRA_COLOURS)
 MATERIAL_FAMILIES: dict[str, frozenset[str]] = _parse(_MATERIAL_TABLE)
 
 # Values that mean "many colours": no colour check is possible against them.
