@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from services.core.privacy import pseudonymize
 from services.core.settings import get_settings
+from services.core.text_types import DisplayText
 
 from .runtime import RECOMMENDER
 
@@ -70,6 +71,44 @@ class ScoredItem(BaseModel):
     item_id: str
     title: str
     score: float
+    attributes: dict[str, str] = Field(
+        default_factory=dict, description="The item's catalog attributes (category, brand, colour, …)."
+    )
+    image_uri: str | None = Field(None, description="The item's catalog image, when the catalog has one.")
+
+
+MAX_CATALOG_ITEMS = 500
+AttributeKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w .\-]+$")]
+
+
+class CatalogItem(_Strict):
+    """An item added at run time; recommendable at once from its features (no retraining)."""
+
+    item_id: IdText
+    title: DisplayText(200)  # type: ignore[valid-type]
+    price: float | None = Field(None, ge=0, le=1e9)
+    description: DisplayText(2000) | None = None  # type: ignore[valid-type]
+    category: DisplayText(200) | None = Field(None, description="Category path, levels joined by ' > '.")  # type: ignore[valid-type]
+    attributes: dict[AttributeKey, DisplayText(100)] = Field(default_factory=dict, max_length=30)  # type: ignore[valid-type]
+    image_uri: str | None = Field(None, max_length=1000, pattern=r"^\S+$")
+
+
+class CatalogItemsRequest(_Strict):
+    items: list[CatalogItem] = Field(min_length=1, max_length=MAX_CATALOG_ITEMS)
+
+    @model_validator(mode="after")
+    def _unique(self) -> CatalogItemsRequest:
+        ids = [i.item_id for i in self.items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("item ids must be unique within a request")
+        return self
+
+
+class CatalogItemsResponse(BaseModel):
+    added: list[str] = Field(description="Ids now recommendable, scored from their features.")
+    already_known: list[str] = Field(description="Ids the served catalog already has (left unchanged).")
+    items: int = Field(description="Items in the served catalog now.")
+    model_version: str
 
 
 class Recommendations(BaseModel):

@@ -1,16 +1,32 @@
-"""The recommend service: batched top-k recommendation, similar items and cold-start profiles."""
+"""The recommend service: batched top-k recommendation, similar items and cold-start profiles.
+
+Every recommended item carries its catalog ``attributes`` and ``image_uri``. ``/catalog_items``
+adds items at run time: each is scored from its features (text keywords, price band, category and
+attributes, through the model's attribute vectors) and is recommendable at once, until the next
+model version replaces the served one (add them to the catalog and ingest again to keep them).
+"""
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
+import bentoml
 from annotated_types import MaxLen, MinLen
 
 from services.core.service_kit import PlatformService, batch_api, platform_service
 
-from .model import Recommended, Recommender
+from .model import NewItem, Recommended, Recommender
 from .runtime import RECOMMENDER
-from .schemas import ProfileRequest, Recommendations, RecommendRequest, ScoredItem, SimilarItemsRequest
+from .schemas import (
+    CatalogItemsRequest,
+    CatalogItemsResponse,
+    ProfileRequest,
+    Recommendations,
+    RecommendRequest,
+    ScoredItem,
+    SimilarItemsRequest,
+)
 
 MAX_REQUESTS = 256
 
@@ -18,7 +34,10 @@ MAX_REQUESTS = 256
 def _as_response(key: str, items: list[Recommended], version: str) -> Recommendations:
     return Recommendations(
         key=key,
-        items=[ScoredItem(item_id=r.item_id, title=r.title, score=r.score) for r in items],
+        items=[
+            ScoredItem(item_id=r.item_id, title=r.title, score=r.score, attributes=r.attributes, image_uri=r.image_uri)
+            for r in items
+        ],
         model_version=version,
     )
 
@@ -34,6 +53,7 @@ class RecommendService(PlatformService):
     """Hybrid LightFM recommendations served from precomputed vectors."""
 
     recommender = RECOMMENDER
+    _catalog_lock = threading.Lock()
 
     def _model(self) -> tuple[Recommender, str]:
         return self.recommender.get(), self.recommender.tag or "unknown"
@@ -68,3 +88,21 @@ class RecommendService(PlatformService):
             [(r.country, r.recent_item_ids) for r in requests], [r.k for r in requests]
         )
         return [_as_response("profile", items, version) for items in ranked]
+
+    @bentoml.api(route="/catalog_items")
+    def catalog_items(self, request: CatalogItemsRequest) -> CatalogItemsResponse:
+        """Add catalog items after training; they are recommendable at once from their features."""
+        with self._catalog_lock:  # one read-modify-swap at a time; readers keep the old model meanwhile
+            model, version = self._model()
+            known = [i.item_id for i in request.items if i.item_id in model.item_index]
+            new = [
+                NewItem(i.item_id, i.title, i.price, i.description, i.category, dict(i.attributes), i.image_uri)
+                for i in request.items
+                if i.item_id not in model.item_index
+            ]
+            grown = model.with_catalog_items(new)
+            if grown is not model:
+                self.recommender.swap(grown, version)
+        return CatalogItemsResponse(
+            added=[i.item_id for i in new], already_known=known, items=grown.n_items, model_version=version
+        )
