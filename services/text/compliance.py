@@ -43,12 +43,15 @@ from .lexicon_attributes import (
     TEXT_ONLY_EXCLUDED,
 )
 from .lexicon_brands import BRANDS, CASE_SENSITIVE_NAMES
-from .lexicon_claims import ALL_CLAIMS
+from .lexicon_claims import ALL_CLAIMS, MEDICAL_CLAIMS
+from .lexicon_products import MATERIALS as PRODUCT_MATERIALS
+from .lexicon_products import MOTIFS, PATTERNS, PRODUCT_SPELLINGS, SIZES, THEMES
+from .lexicon_words import COMMON_WORDS
 from .pii import find_pii_spans_normalized
 from .term_matching import Occupancy, TermMatch, TermMatcher, drop_overlaps, normalise_term
 
-ViolationKind = Literal["absolute_claim", "attribute_mismatch", "pii"]
-VIOLATION_KINDS: tuple[ViolationKind, ...] = ("absolute_claim", "attribute_mismatch", "pii")
+ViolationKind = Literal["absolute_claim", "medical_claim", "attribute_mismatch", "pii"]
+VIOLATION_KINDS: tuple[ViolationKind, ...] = ("absolute_claim", "medical_claim", "attribute_mismatch", "pii")
 
 
 class Violation(BaseModel):
@@ -57,7 +60,7 @@ class Violation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kind: ViolationKind
-    subtype: str  # claim | colour | material | gender | brand | category | email | phone | url | address
+    subtype: str  # claim | medical | colour | material | gender | brand | category | email | phone | url | address
     span: tuple[int, int]
     text: str
     message: str
@@ -110,6 +113,14 @@ def _styled(text: str, start: int) -> bool:
 
 _MESSAGES: dict[str, dict[Language, str]] = {
     "claim": {"en": "{reason}: '{span}'", "zh": "绝对化或最高级用语“{span}”（{reason}）"},
+    "medical": {
+        "en": "{reason}: '{span}' (ordinary goods must not claim to prevent, treat or cure)",
+        "zh": "医疗或功效用语“{span}”（普通商品不得宣传疗效）",
+    },
+    "unsupported_name": {
+        "en": "names '{span}', a brand-like name that the product attributes do not give",
+        "zh": "文中出现商品属性中没有的品牌式名称“{span}”",
+    },
     "colour": {
         "en": "says '{span}' but the product's colour is {value}",
         "zh": "文中颜色“{span}”与商品颜色{value}不符",
@@ -176,6 +187,97 @@ def find_claims(text: str, language: Language = "en") -> list[Violation]:
             )
         )
     return kept
+
+
+def find_medical_claims(text: str, language: Language = "en", skip: list[tuple[int, int]] | None = None) -> list[Violation]:
+    taken = Occupancy(skip or [])
+    out: list[Violation] = []
+    spans = [(m.start, m.end, c.reason) for c in MEDICAL_CLAIMS for m in c.pattern.finditer(text)]
+    for start, end, reason in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+        if not taken.free(start, end):
+            continue
+        taken.claim(start, end)
+        out.append(
+            Violation.model_construct(
+                kind="medical_claim",
+                subtype="medical",
+                span=(start, end),
+                text=text[start:end],
+                message=_message("medical", language, reason=reason, span=text[start:end]),
+            )
+        )
+    return out
+
+
+# A capitalised Latin word (letters, inner apostrophes, hyphens and ampersands), not inside another word.
+_NAME = LinearPattern(r"[A-Z][A-Za-z'&-]*[A-Za-z]", not_before="A-Za-z0-9'&-", not_after="A-Za-z0-9")
+_WORD_SPLIT = LinearPattern(r"[A-Za-z0-9]+(?:['&-][A-Za-z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Every word of the guard's vocabularies and of ordinary title and copy language."""
+    vocab: set[str] = set(COMMON_WORDS)
+    tables = (_COLOURS, _MATERIALS, _GENDERS, _ARTICLES, PRODUCT_SPELLINGS, PRODUCT_MATERIALS, PATTERNS, MOTIFS)
+    for table in (*tables, THEMES, SIZES):
+        for term in table:
+            vocab.update(w.lower() for w in _WORD_SPLIT.findall(term))
+            vocab.update(w.lower() for w in term.replace("-", " ").split())
+    return frozenset(vocab)
+
+
+def _attribute_words(attrs: ProductAttributes) -> set[str]:
+    values = [attrs.title, attrs.brand, attrs.colour, attrs.material, attrs.gender, attrs.season, attrs.usage]
+    values += list(attrs.category) + list(attrs.extra.values()) + list(attrs.extra.keys())
+    words: set[str] = set()
+    for value in values:
+        if value:
+            lowered = normalize(value).text.lower()
+            words.update(_WORD_SPLIT.findall(lowered))
+            words.update(lowered.replace("-", " ").split())
+    return words
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start].rstrip(" \t\"'(")
+    return not before or before[-1] in ".!?:;\n。！？"
+
+
+def _title_case_after(text: str, end: int) -> bool:
+    """Whether the next word is capitalised too (a title-case line, not a prose sentence)."""
+    rest = text[end : end + 40].lstrip(" ")
+    return bool(rest) and rest[0].isupper()
+
+
+def find_unsupported_names(
+    text: str, attrs: ProductAttributes, skip: list[tuple[int, int]], language: Language
+) -> list[Violation]:
+    """Capitalised words that are no ordinary word and not in the attributes: a brand the product may not have."""
+    known = _known_words()
+    given = _attribute_words(attrs)
+    taken = Occupancy(skip)
+    out: list[Violation] = []
+    for match in _NAME.finditer(text):
+        if len(match.text) < 3 or not taken.free(match.start, match.end):
+            continue
+        lowered = match.text.lower()
+        parts = [p for p in lowered.replace("-", " ").replace("'", " ").split() if p]
+        if lowered in given or lowered in known or all(p in given or p in known or len(p) < 3 for p in parts):
+            continue
+        if lowered.endswith("s") and (lowered[:-1] in known or lowered[:-1] in given):
+            continue
+        if _sentence_start(text, match.start) and not _title_case_after(text, match.end):
+            continue  # "Mail me ...": the first word of a prose sentence is capitalised anyway
+        out.append(
+            Violation.model_construct(
+                kind="attribute_mismatch",
+                subtype="brand",
+                span=(match.start, match.end),
+                text=match.text,
+                message=_message("unsupported_name", language, span=match.text),
+            )
+        )
+    return out
 
 
 def _brand_spans(text: str, attrs: ProductAttributes) -> list[tuple[int, int]]:
@@ -363,12 +465,14 @@ def check_text(
 
 def _check_normalized(text: str, attrs: ProductAttributes | None, language: Language) -> list[Violation]:
     violations = find_claims(text, language) + find_pii(text, language)
+    violations += find_medical_claims(text, language, [v.span for v in violations])
     if attrs is not None:
         own = _brand_spans(text, attrs)
         brand_violations, brand_matches = find_brand_mismatches(text, attrs, own, language)
         # Words inside brand names ("Red Tape", "Mother Earth") and inside PII are not product claims.
         skip = own + [(m.start, m.end) for m in brand_matches] + [v.span for v in violations if v.kind == "pii"]
         violations += brand_violations
+        violations += find_unsupported_names(text, attrs, skip + [v.span for v in violations], language)
         violations += find_colour_mismatches(text, attrs, skip, language)
         violations += find_material_mismatches(text, attrs, skip, language)
         violations += find_gender_mismatches(text, attrs, skip, language)
