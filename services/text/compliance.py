@@ -433,6 +433,22 @@ def find_category_mismatches(
     return out
 
 
+def names_article(title: str, attrs: ProductAttributes) -> bool | None:
+    """Whether a title names the product's article type (None when the category is not in the vocabulary)."""
+    if not attrs.category:
+        return None
+    matchers = _matchers()
+    product = _families(" | ".join(attrs.category), matchers["article_value"], _ARTICLES)
+    if not product:
+        return None
+    specific = product - GENERIC_ARTICLE_FAMILIES
+    for match in matchers["article_value"].find(normalize(title).text):
+        families = _ARTICLES[match.term]
+        if families & (specific or product):
+            return True
+    return False
+
+
 def find_pii(text: str, language: Language = "en") -> list[Violation]:
     return [
         Violation.model_construct(

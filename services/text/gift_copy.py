@@ -37,6 +37,7 @@ class GiftFacts:
     themes: tuple[str, ...]
     size: str | None
     name: str  # the catalogue name, tidied
+    design: str | None = None  # a design name of two words or more, as the catalogue writes it
 
 
 def gift_facts(attrs: ProductAttributes) -> GiftFacts | None:
@@ -64,6 +65,7 @@ def gift_facts(attrs: ProductAttributes) -> GiftFacts | None:
         themes=themes[:2],
         size=extra.get("size") or found.size,
         name=_name(found, product, quantity) if found.title else display_title(product),
+        design=design if (design := extra.get("design")) and len(design.split()) >= 2 else None,
     )
 
 
@@ -74,6 +76,14 @@ def _plural(product: str, quantity: int | None) -> str:
 def _name(found: TitleAttributes, product: str, quantity: int | None) -> str:
     """The catalogue title without its quantity words, the quantity after a comma."""
     words = [w for w in found.words if w not in (",", "+", "&")]
+    if quantity and quantity > 1:  # "Coaster, Set of 4" -> "Coasters, Set of 4"
+        singular = [w for w in PRODUCT_TYPES[product][2][0].split()]
+        plural = PRODUCT_TYPES[product][1].split()
+        n = len(singular)
+        for i in range(len(words) - n, -1, -1):
+            if words[i : i + n] == singular:
+                words = words[:i] + plural + words[i + n :]
+                break
     name = display_title(" ".join(words)) or found.title
     if quantity:
         return f"{name}, {(found.pack or 'set').title()} of {quantity}"
@@ -131,7 +141,9 @@ def _thing_en(f: GiftFacts) -> str:
     noun = _plural(f.product_type, f.quantity)
     words = [w for w in (f.size if f.size in ("small", "large", "mini", "jumbo") else None, f.colour, f.material) if w]
     head = " ".join([*words, noun])
-    if f.pattern:
+    if f.design:
+        head += f" in the {f.design} design"
+    elif f.pattern:
         head += f" with a {f.pattern} pattern"
     elif f.motif:
         head += f" with a {f.motif} motif"
@@ -147,8 +159,11 @@ def english(f: GiftFacts, tone: Tone) -> tuple[str, list[str]]:
     opening = _OPEN_EN[tone].format(thing=thing)
     sentences = [opening[0].upper() + opening[1:]]
     themes = [_THEME_EN[t] for t in f.themes if t in _THEME_EN]
-    if themes:
-        sentences.append(f"Designed {' and '.join(themes)}.")
+    occasions = [t for t in themes if t.startswith("for ")]
+    looks = [t for t in themes if not t.startswith("for ")]
+    if occasions or looks:
+        joined = " and ".join(occasions) + (", " if occasions and looks else "") + " and ".join(looks)
+        sentences.append(f"Designed {joined}.")
     plain, lively = _USE_EN.get(f.group, _USE_EN["decor"])
     sentences.append(plain if tone in ("neutral", "premium") else lively)
     sentences.append(_GIFT_EN[tone])
@@ -196,7 +211,7 @@ def chinese(f: GiftFacts, tone: Tone) -> tuple[str, list[str]] | None:
     size = zh_or_none(SIZES, f.size) if f.size else None
     design = f"{pattern}图案" if pattern else (f"{motif}图案" if motif else "")
     count = f"（{f.quantity}件装）" if f.quantity and f.quantity > 1 else ""
-    title = f"{''.join(themes[:1])}{colour or ''}{pattern or motif or ''}{material or ''}{noun}{count}"
+    title = f"{''.join(dict.fromkeys(themes[:2]))}{colour or ''}{pattern or motif or ''}{material or ''}{noun}{count}"
     thing = f"{size or ''}{colour or ''}{material or ''}{noun}"
     first = f"{_OPEN_ZH[tone]}{thing}"
     if f.quantity and f.quantity > 1:

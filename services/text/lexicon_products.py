@@ -317,7 +317,7 @@ tin | tin
 """)
 
 PATTERNS: dict[str, str] = _words("""
-retrospot | retro spot | red retrospot
+retrospot | retro spot
 polka dot | polka dots | polkadot | polkadots | dots | dot | spotty | spots | spot
 stripe | stripes | striped | stripey | stripy
 gingham | gingham

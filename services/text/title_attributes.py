@@ -43,6 +43,7 @@ _STOP = frozenset(
     | {"colours", "assorted", "set", "pack", "cm", "mm", "new", "style", "piece", "pieces", "x", "size", "is"}
     | {"it", "its", "your", "my", "own", "make", "&", "+", ",", "print", "shape", "shaped", "s", "no", "t"}
 )
+_JOINERS = frozenset({"the", "of", "and"})
 _SPLIT_CHARS = str.maketrans({c: f" {c} " for c in ",+&()[]\"!?;:."} | {"\u2019": "'"})
 _LATIN_COLOURS = [t for t in COLOUR_FAMILIES if t.isascii()]
 _PLURALS = frozenset(normalise_term(p) for p in PLURAL_SPELLINGS)
@@ -198,15 +199,25 @@ def extract(title: str) -> TitleAttributes:
 
 
 def _leftovers(text: str, used: list[tuple[int, int]]) -> list[str]:
-    words: list[str] = []
+    """Words no vocabulary claimed, with "the", "of", "and" kept between two of them ("Save The Planet")."""
+    marks: list[tuple[str, bool]] = []
     cursor = 0
     for word in text.split(" "):
         start, end = cursor, cursor + len(word)
         cursor = end + 1
         if not word or any(s < end and start < e for s, e in used):
+            marks.append((word, False))
             continue
-        if word in _STOP or not word.isalpha() or len(word) < 3:
+        keep = word not in _STOP and word.isalpha() and len(word) >= 3
+        marks.append((word, keep or word in _JOINERS))
+    words: list[str] = []
+    for i, (word, keep) in enumerate(marks):
+        if not keep:
             continue
+        if word in _JOINERS:
+            inside = 0 < i < len(marks) - 1 and marks[i - 1][1] and marks[i + 1][1] and marks[i + 1][0] not in _JOINERS
+            if not (inside and words):
+                continue
         words.append(word)
     return words
 
