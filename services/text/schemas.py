@@ -32,6 +32,7 @@ __all__ = [
     "StreamEvent",
     "Tone",
     "Violation",
+    "CopySource",
 ]
 
 
@@ -66,7 +67,8 @@ class DescriptionRequest(_Strict):
         return self
 
 
-TitleSource = Literal["model", "template"]
+CopySource = Literal["model", "template", "catalog"]
+TitleSource = CopySource
 
 
 class DescriptionResult(BaseModel):
@@ -77,7 +79,15 @@ class DescriptionResult(BaseModel):
     )
     language: Language
     tone: Tone = "neutral"
-    title_source: TitleSource = Field("model", description="'template' when the model cannot write this language.")
+    copy_source: CopySource = Field(
+        "model",
+        description="'model' (written by the generator and kept), 'template' (written by rule from the attributes) "
+        "or 'catalog' (neither could be used: the catalogue title, no description).",
+    )
+    title_source: TitleSource = Field("model", description="Same as copy_source (kept for older clients).")
+    notes: list[str] = Field(
+        default_factory=list, description="Why model copy was not kept, or why no copy could be written."
+    )
     attempts: int = Field(1, description="Candidates sampled before this one was kept.")
     seed: int | None = Field(None, description="The seed used; send it back to reproduce this output.")
     model: str | None = None
