@@ -433,6 +433,21 @@ def find_category_mismatches(
     return out
 
 
+def article_agreement(text: str, attrs: ProductAttributes) -> bool | None:
+    """Whether the article words of ``text`` (a vision label, say) agree with the product's category.
+
+    None when the category or the text names no article type the vocabulary knows.
+    """
+    if not attrs.category:
+        return None
+    matchers = _matchers()
+    product = _families(" | ".join(attrs.category), matchers["article_value"], _ARTICLES)
+    found = matchers["article_value"].find(normalize(text).text)
+    if not product or not found:
+        return None
+    return any(_article_agrees(_ARTICLES[m.term], product) for m in found)
+
+
 def names_article(title: str, attrs: ProductAttributes) -> bool | None:
     """Whether a title names the product's article type (None when the category is not in the vocabulary)."""
     if not attrs.category:
