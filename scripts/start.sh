@@ -37,6 +37,7 @@ fi
 export ADSERVE_CAMPAIGN_RECOMMEND_URL=http://127.0.0.1:${port[recommend]}
 export ADSERVE_CAMPAIGN_TEXT_URL=http://127.0.0.1:${port[text]}
 export ADSERVE_CAMPAIGN_CREATIVE_URL=http://127.0.0.1:${port[creative]}
+export ADSERVE_CAMPAIGN_VISION_URL=http://127.0.0.1:${port[vision]}
 pids=()
 stop() { trap - EXIT INT TERM; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM

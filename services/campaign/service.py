@@ -25,6 +25,7 @@ from services.creative.schemas import BannerFormatName
 from services.creative.service import CreativeService
 from services.recommend.service import RecommendService
 from services.text.service import TextService
+from services.vision.service import VisionService
 
 from .background import every
 from .chooser import VariantChooser
@@ -66,6 +67,8 @@ class CampaignService(PlatformService):
     recommend = bentoml.depends(RecommendService, url=_settings.recommend_url)
     text = bentoml.depends(TextService, url=_settings.text_url)
     creative = bentoml.depends(CreativeService, url=_settings.creative_url)
+    if _settings.vision_url:  # optional: without it the campaign does not check listing images
+        vision = bentoml.depends(VisionService, url=_settings.vision_url)
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,9 +77,12 @@ class CampaignService(PlatformService):
         self.log = open_store(store)
         self.chooser = VariantChooser(self.log, settings)
         key = settings.dependency_key()
-        for dependency in (self.recommend, self.text, self.creative):
-            authorize(dependency, key)
-        self.composer = Composer(RemoteDependencies(self.recommend, self.text, self.creative), settings, self.chooser)
+        vision = getattr(self, "vision", None)
+        for dependency in (self.recommend, self.text, self.creative, vision):
+            if dependency is not None:
+                authorize(dependency, key)
+        deps = RemoteDependencies(self.recommend, self.text, self.creative, vision)
+        self.composer = Composer(deps, settings, self.chooser)
         if store.s3_uri:  # one shipper at a time across all tasks: the store's lease
             every(feedback.ship_every_s, "ship-feedback", lambda: ship_to_s3(self.log, store))
         log.info("feedback store at %s", self.log.location)

@@ -189,7 +189,9 @@ def find_claims(text: str, language: Language = "en") -> list[Violation]:
     return kept
 
 
-def find_medical_claims(text: str, language: Language = "en", skip: list[tuple[int, int]] | None = None) -> list[Violation]:
+def find_medical_claims(
+    text: str, language: Language = "en", skip: list[tuple[int, int]] | None = None
+) -> list[Violation]:
     taken = Occupancy(skip or [])
     out: list[Violation] = []
     spans = [(m.start, m.end, c.reason) for c in MEDICAL_CLAIMS for m in c.pattern.finditer(text)]

@@ -220,7 +220,9 @@ def chinese(f: GiftFacts, tone: Tone) -> tuple[str, list[str]] | None:
         first += f"，饰以{design}"
     sentences = [first + "。"]
     if themes:
-        sentences.append(f"{'、'.join(themes)}主题，氛围感十足。" if tone != "neutral" else f"{'、'.join(themes)}主题设计。")
+        sentences.append(
+            f"{'、'.join(themes)}主题，氛围感十足。" if tone != "neutral" else f"{'、'.join(themes)}主题设计。"
+        )
     sentences.append(_USE_ZH.get(f.group, _USE_ZH["decor"]))
     sentences.append(_GIFT_ZH[tone])
     return title, sentences

@@ -13,6 +13,7 @@ the guard finds nothing: it repeats itself or does not name the product's articl
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from services.core.linear_regex import LinearPattern
 
@@ -168,9 +169,7 @@ def compose_description(title: str, attrs: ProductAttributes, language: Language
     return _fit(_sentences_en(title, attrs, tone), max_length, " ")
 
 
-def template_copy(
-    attrs: ProductAttributes, language: Language, tone: Tone, max_length: int
-) -> tuple[str, str] | str:
+def template_copy(attrs: ProductAttributes, language: Language, tone: Tone, max_length: int) -> tuple[str, str] | str:
     """(title, description) written by rule from the attributes, or the reason it cannot be written."""
     gift = gift_copy(attrs, language, tone)
     if gift is not None:
@@ -192,7 +191,7 @@ def title_problems(title: str, attrs: ProductAttributes) -> list[str]:
     """Why a model-written title is not kept although the guard finds no violation."""
     problems: list[str] = []
     words = [w.lower() for w in _WORDS.findall(title)]
-    for previous, word in zip(words, words[1:], strict=False):
+    for previous, word in pairwise(words):
         if previous == word:
             problems.append(f"repeats '{word}'")
             break

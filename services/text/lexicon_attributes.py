@@ -172,6 +172,8 @@ topwear: t-shirt | t-shirts | tshirt | tshirts | shirt | shirts | kurta | kurtas
 topwear: sweatshirts | sweater | sweaters | jacket | jackets | T恤 | 衬衫 | 卫衣 | 毛衣 | 夹克
 bags: handbag | handbags | backpack | backpacks | clutch | clutches | 手提包 | 双肩包 | 手拿包
 """
+
+
 def _gift_articles() -> str:
     """The gift and homeware product types as article lines: one family per type, its spellings."""
     lines = []

@@ -108,7 +108,10 @@ MEDICAL_CLAIMS: tuple[ClaimPattern, ...] = (
         "medical claim ('treats')",
     ),
     _en(r"\b(?:healing|curative|therapeutic|medicinal)\s+(?:properties|powers?|effects?|benefits?)\b", "medical claim"),
-    _en(r"\b(?:relieves?|eases?|soothes?)\s+(?:pain|aches|arthritis|anxiety|insomnia|eczema|symptoms)\b", "medical claim"),
+    _en(
+        r"\b(?:relieves?|eases?|soothes?)\s+(?:pain|aches|arthritis|anxiety|insomnia|eczema|symptoms)\b",
+        "medical claim",
+    ),
     _en(r"\bprevents?\s+(?:disease|illness|infections?|cancer|colds?|flu)\b", "medical claim"),
     _en(r"\bdoctor[- ]recommended\b|\bpain[- ]relief\b|\bmiracle cure\b", "medical claim"),
     _zh(r"包治百病|药用|治疗|治愈|根治|疗效|消炎|抗癌|降血压|降血糖|祛病|医用级|药效", "medical or efficacy term"),

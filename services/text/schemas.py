@@ -21,6 +21,7 @@ from .settings import HARD_MAX_NEW_TOKENS, HARD_MAX_REVIEW_CHARS, HARD_MAX_REVIE
 __all__ = [
     "CheckRequest",
     "ComplianceReport",
+    "CopySource",
     "DescriptionRequest",
     "DescriptionResult",
     "Language",
@@ -32,7 +33,6 @@ __all__ = [
     "StreamEvent",
     "Tone",
     "Violation",
-    "CopySource",
 ]
 
 

@@ -44,7 +44,7 @@ _STOP = frozenset(
     | {"it", "its", "your", "my", "own", "make", "&", "+", ",", "print", "shape", "shaped", "s", "no", "t"}
 )
 _JOINERS = frozenset({"the", "of", "and"})
-_SPLIT_CHARS = str.maketrans({c: f" {c} " for c in ",+&()[]\"!?;:."} | {"\u2019": "'"})
+_SPLIT_CHARS = str.maketrans({c: f" {c} " for c in ',+&()[]"!?;:.'} | {"\u2019": "'"})
 _LATIN_COLOURS = [t for t in COLOUR_FAMILIES if t.isascii()]
 _PLURALS = frozenset(normalise_term(p) for p in PLURAL_SPELLINGS)
 _SINGULARS = frozenset(normalise_term(p) for p in PRODUCT_TYPES)
@@ -77,7 +77,7 @@ class TitleAttributes:
         """The product type as a noun phrase, plural when the title sells several."""
         if self.product_type is None:
             return None
-        group, plural_form, _ = PRODUCT_TYPES[self.product_type]
+        _, plural_form, _ = PRODUCT_TYPES[self.product_type]
         many = self.plural if plural is None else plural
         return plural_form if many else self.product_type
 

@@ -160,6 +160,7 @@ MATERIALS: dict[str, str] = {
 def zh(table: dict[str, str], value: str) -> str:
     return table.get(value) or table.get(value.title()) or table.get(value.lower()) or value
 
+
 # ------------------------------------------------------------------ gift and homeware catalogues
 # Keys are the canonical names of ``lexicon_products`` (and of its colour, material, pattern,
 # motif, theme and size lists); a product type missing here has no Chinese copy.

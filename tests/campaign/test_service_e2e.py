@@ -82,7 +82,7 @@ def test_campaign_composes_products_copy_and_banners(server: BentoServer, users:
         assert copy in {"neutral", "friendly", "premium", "sporty"}
         assert creative in {"navy_gradient", "coral_flat", "forest_gradient"}
         assert item["title"] and item["catalog_title"].isupper()
-        assert item["copy_source"] in {"generated", "catalog"}
+        assert item["copy_source"] in {"model", "template", "catalog"}
         assert [b["format"] for b in item["banners"]] == ["square", "landscape"]
         image = Image.open(io.BytesIO(base64.b64decode(item["banners"][1]["data_base64"])))
         assert image.format == "JPEG" and image.size == (item["banners"][1]["width"], item["banners"][1]["height"])
