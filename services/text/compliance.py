@@ -435,6 +435,30 @@ def find_category_mismatches(
     return out
 
 
+def unsupported_terms(summary: str, sources: str) -> list[str]:
+    """Product types, colours and materials a summary names that its source texts never mention.
+
+    An abstractive summary saying "dress" of reviews about a blouse, or "red" when no review names
+    a red colour, states what nobody wrote.
+    """
+    matchers = _matchers()
+    text, source = normalize(summary).text, normalize(sources).text
+    found: list[str] = []
+    for key, vocab in (("colour_text", _COLOURS), ("material_text", _MATERIALS), ("article_text", _ARTICLES)):
+        said = matchers[key].find(source)
+        source_families = frozenset().union(*(vocab[m.term] for m in said)) if said else frozenset()
+        for match in matchers[key].find(text):
+            families = vocab[match.term]
+            agrees = (
+                _article_agrees(families, source_families)
+                if key == "article_text"
+                else bool(families & source_families)
+            )
+            if not agrees:
+                found.append(match.text)
+    return found
+
+
 def article_agreement(text: str, attrs: ProductAttributes) -> bool | None:
     """Whether the article words of ``text`` (a vision label, say) agree with the product's category.
 

@@ -154,6 +154,10 @@ class ReviewSummary(BaseModel):
     product_id: str | None
     method: Literal["extractive", "abstractive"]
     summary: str
+    summary_source: Literal["extractive", "abstractive"] = Field(
+        "extractive", description="What ``summary`` is: abstractive only when the model's summary was kept."
+    )
+    notes: list[str] = Field(default_factory=list, description="Why an abstractive summary was not kept.")
     sentences: list[SentenceRef] = Field(description="Representative sentences, most central first.")
     pros: list[SentenceRef]
     cons: list[SentenceRef]
