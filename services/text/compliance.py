@@ -240,6 +240,28 @@ def _attribute_words(attrs: ProductAttributes) -> set[str]:
     return words
 
 
+def unsupported_title_words(title: str, attrs: ProductAttributes) -> list[str]:
+    """Words of a generated title that are neither in the attributes nor ordinary title words.
+
+    Stricter than the prose check (every word counts, whatever its case, two letters and up), and
+    gender words count when the attributes give no gender: a title states facts, all of them given.
+    """
+    known, given = _known_words(), _attribute_words(attrs)
+    out: list[str] = []
+    for word in _WORD_SPLIT.findall(normalize(title).text):
+        lowered = word.lower()
+        if len(lowered) < 2 or lowered.isdigit() or lowered in given:
+            continue
+        if lowered in known and lowered not in _GENDERS:
+            continue
+        if lowered in _GENDERS and attrs.gender is not None:
+            continue
+        if lowered.endswith("s") and (lowered[:-1] in given or (lowered[:-1] in known and lowered not in _GENDERS)):
+            continue
+        out.append(word)
+    return out
+
+
 def _sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 4) : start].rstrip(" \t\"'(")
     return not before or before[-1] in ".!?:;\n。！？"
@@ -307,11 +329,15 @@ def find_brand_mismatches(
 ) -> tuple[list[Violation], list[TermMatch]]:
     matchers = _matchers()
     own_key = _brand_key(attrs.brand)
+    titled = {
+        _BRAND_OF.get(m.term) or _BRAND_OF.get(normalise_term(m.term))
+        for m in matchers["brand"].find(attrs.title or "")
+    }
     found = matchers["brand"].find(text, skip=own)
     out: list[Violation] = []
     for match in found:
         key = _BRAND_OF.get(match.term) or _BRAND_OF.get(normalise_term(match.term))
-        if key is None or key == own_key:
+        if key is None or key == own_key or key in titled:
             continue
         message = (
             _message("brand", language, span=match.text, value=str(attrs.brand))
@@ -336,7 +362,7 @@ def find_colour_mismatches(
     if attrs.colour is None or normalise_term(attrs.colour) in MULTI_COLOUR_VALUES:
         return []
     matchers = _matchers()
-    product = _families(attrs.colour, matchers["colour_value"], _COLOURS)
+    product = _families(attrs.colour, matchers["colour_value"], _COLOURS) | _title_families(attrs, "colour")
     if not product:
         return []
     out: list[Violation] = []
@@ -361,7 +387,7 @@ def find_material_mismatches(
     if attrs.material is None:
         return []
     matchers = _matchers()
-    product = _families(attrs.material, matchers["material_value"], _MATERIALS)
+    product = _families(attrs.material, matchers["material_value"], _MATERIALS) | _title_families(attrs, "material")
     if not product:
         return []
     out: list[Violation] = []
@@ -419,8 +445,11 @@ def find_category_mismatches(
     product = _families(" | ".join(attrs.category), matchers["article_value"], _ARTICLES)
     if not product:
         return []
+    named = _title_families(attrs, "article")  # "Mirror Mosaic T-Light Holder" may say "mirror"
     out: list[Violation] = []
     for match in matchers["article_text"].find(text, skip=skip):
+        if _ARTICLES[match.term] & named:
+            continue
         if _article_agrees(_ARTICLES[match.term], product) or _styled(text, match.start):
             continue
         out.append(
@@ -488,6 +517,16 @@ def names_article(title: str, attrs: ProductAttributes) -> bool | None:
         if families & (specific or product):
             return True
     return False
+
+
+def _title_families(attrs: ProductAttributes, kind: str) -> frozenset[str]:
+    """Families of the colour, material or article words the product's own catalogue title uses."""
+    if not attrs.title:
+        return frozenset()
+    key, vocab = {"colour": ("colour_value", _COLOURS), "material": ("material_value", _MATERIALS)}.get(
+        kind, ("article_value", _ARTICLES)
+    )
+    return _families(normalize(attrs.title).text, _matchers()[key], vocab)
 
 
 def find_pii(text: str, language: Language = "en") -> list[Violation]:

@@ -144,7 +144,7 @@ class GeneratorRuntime:
         """The rule-based copy, or the catalogue title when there is none (or it fails the guard too)."""
         notes = []
         if rejected is not None:
-            reasons = [v.message for v in rejected.violations] + rejected.problems
+            reasons = list(dict.fromkeys([v.message for v in rejected.violations] + rejected.problems))
             notes.append(f"model title '{rejected.title}' not kept: {'; '.join(reasons)}")
         written = template_copy(item.attributes, item.language, item.tone, item.max_length)
         if isinstance(written, tuple):

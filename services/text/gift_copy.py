@@ -10,6 +10,7 @@ Chinese copy (``None``: the caller says so) rather than an English word in a Chi
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 from .attributes import Language, ProductAttributes, Tone
@@ -65,7 +66,7 @@ def gift_facts(attrs: ProductAttributes) -> GiftFacts | None:
         themes=themes[:2],
         size=extra.get("size") or found.size,
         name=_name(found, product, quantity) if found.title else display_title(product),
-        design=design if (design := extra.get("design")) and len(design.split()) >= 2 else None,
+        design=design if (design := extra.get("design")) and len(design.split()) >= 3 else None,
     )
 
 
@@ -104,27 +105,75 @@ _THEME_EN = {
     "paris": "with a Paris theme", "love": "with a love theme",
 }  # fmt: skip
 
-_USE_EN: dict[str, tuple[str, str]] = {
-    "lighting": ("Adds a soft glow to quiet evenings.", "Light it up and watch the room glow."),
-    "kitchen": ("Brings colour to everyday meals.", "Makes every tea break a little brighter."),
-    "decor": ("A finishing touch for your home.", "A cheerful touch for any room."),
-    "party": ("Ready for your next celebration.", "Get the party started."),
-    "stationery": ("For notes, lists and bright ideas.", "Jot down your next big idea."),
-    "bags": ("Room for the everyday essentials.", "Pack it up and head out."),
-    "jewellery": ("A finishing touch for any outfit.", "Add a little sparkle to your day."),
-    "toys": ("Made for play and imagination.", "Hours of play start here."),
-    "bath": ("A bright touch for the bathroom.", "Freshen up your bathroom."),
-    "garden": ("For happy hours in the garden.", "Get out and enjoy the garden."),
-    "accessories": ("An easy everyday accessory.", "Grab it and go."),
-    "storage": ("Keeps things tidy and close at hand.", "Tidy up in style."),
-    "textiles": ("Adds comfort and colour to your home.", "Cosy up at home."),
+# Per group, four ways to say what the product is for; the tone and the product pick one.
+_USE_EN: dict[str, tuple[str, ...]] = {
+    "lighting": (
+        "Adds a soft glow to quiet evenings.", "Light it up and watch the room glow.",
+        "Made for cosy nights in.", "A warm light for the table or the windowsill.",
+    ),
+    "kitchen": (
+        "Brings colour to everyday meals.", "Makes every tea break a little brighter.",
+        "Ready for the kitchen, from breakfast to baking day.", "A cheerful helper for home cooks.",
+    ),
+    "decor": (
+        "A finishing touch for your home.", "A cheerful touch for any room.",
+        "Brightens a shelf, a mantelpiece or a hallway.", "Small detail, big personality.",
+    ),
+    "party": (
+        "Ready for your next celebration.", "Get the party started.",
+        "Makes any get-together more festive.", "For the moments worth celebrating.",
+    ),
+    "stationery": (
+        "For notes, lists and bright ideas.", "Jot down your next big idea.",
+        "Makes desk time more fun.", "For school, the office and everything between.",
+    ),
+    "bags": (
+        "Room for the everyday essentials.", "Pack it up and head out.",
+        "Carries the shopping, the picnic or the gym kit.", "Ready for errands and days out.",
+    ),
+    "jewellery": (
+        "A finishing touch for any outfit.", "Add a little sparkle to your day.",
+        "Easy to wear from day to evening.", "A small piece with a lot of charm.",
+    ),
+    "toys": (
+        "Made for play and imagination.", "Hours of play start here.",
+        "For curious minds and busy hands.", "Play time, sorted.",
+    ),
+    "bath": (
+        "A bright touch for the bathroom.", "Freshen up your bathroom.",
+        "Makes bath time a little nicer.", "For a calmer start to the day.",
+    ),
+    "garden": (
+        "For happy hours in the garden.", "Get out and enjoy the garden.",
+        "Ready for the patio, the balcony or the allotment.", "Sunny days, well spent.",
+    ),
+    "accessories": (
+        "An easy everyday accessory.", "Grab it and go.",
+        "Practical, and pretty too.", "A handy companion for busy days.",
+    ),
+    "storage": (
+        "Keeps things tidy and close at hand.", "Tidy up in style.",
+        "Everything in its place.", "Storage that looks good on show.",
+    ),
+    "textiles": (
+        "Adds comfort and colour to your home.", "Cosy up at home.",
+        "Soft comfort for the chilly days.", "A homely touch for sofa and bed.",
+    ),
+}  # fmt: skip
+_GIFT_EN: dict[Tone, tuple[str, str]] = {
+    "neutral": ("A thoughtful gift, too.", "Also a good gift."),
+    "friendly": ("It makes a lovely gift, too.", "Treat yourself, or someone you love."),
+    "premium": ("An elegant gift for someone special.", "A gift to remember."),
+    "sporty": ("A fun gift to give.", "Gift it, or keep it."),
 }
-_GIFT_EN: dict[Tone, str] = {
-    "neutral": "A thoughtful gift, too.",
-    "friendly": "It makes a lovely gift, too.",
-    "premium": "An elegant gift for someone special.",
-    "sporty": "A fun gift to give.",
-}
+_TONE_INDEX = {"neutral": 0, "friendly": 1, "premium": 2, "sporty": 3}
+
+
+def _pick(options: tuple[str, ...], tone: Tone, name: str) -> str:
+    """One phrasing per product and tone: stable, different across products."""
+    return options[(_TONE_INDEX[tone] + zlib.crc32(name.encode())) % len(options)]
+
+
 _OPEN_EN: dict[Tone, str] = {
     "neutral": "{thing}.",
     "friendly": "Say hello to {thing}.",
@@ -133,7 +182,10 @@ _OPEN_EN: dict[Tone, str] = {
 }
 
 
-def _article(phrase: str) -> str:
+def _article(phrase: str, product: str) -> str:
+    """'a mug', 'an owl mug'; plural-only products ('earrings', 'napkins') take none."""
+    if PRODUCT_TYPES[product][1] == product:
+        return phrase
     return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
 
 
@@ -155,7 +207,10 @@ def _thing_en(f: GiftFacts) -> str:
 def english(f: GiftFacts, tone: Tone) -> tuple[str, list[str]]:
     """Title and description sentences."""
     thing = _thing_en(f)
-    thing = thing if thing.startswith("a box") else _article(thing)
+    several = f.quantity is not None and f.quantity > 1
+    thing = thing if several or thing.startswith("a box") else _article(thing, f.product_type)
+    if several and not thing.startswith("a box"):
+        thing = "a " + thing
     opening = _OPEN_EN[tone].format(thing=thing)
     sentences = [opening[0].upper() + opening[1:]]
     themes = [_THEME_EN[t] for t in f.themes if t in _THEME_EN]
@@ -164,33 +219,32 @@ def english(f: GiftFacts, tone: Tone) -> tuple[str, list[str]]:
     if occasions or looks:
         joined = " and ".join(occasions) + (", " if occasions and looks else "") + " and ".join(looks)
         sentences.append(f"Designed {joined}.")
-    plain, lively = _USE_EN.get(f.group, _USE_EN["decor"])
-    sentences.append(plain if tone in ("neutral", "premium") else lively)
-    sentences.append(_GIFT_EN[tone])
+    sentences.append(_pick(_USE_EN.get(f.group, _USE_EN["decor"]), tone, f.name))
+    sentences.append(_pick(_GIFT_EN[tone], tone, f.name))
     return f.name, sentences
 
 
 # ------------------------------------------------------------------ Chinese
-_USE_ZH: dict[str, str] = {
-    "lighting": "为夜晚增添温馨光亮。",
-    "kitchen": "让日常用餐更添色彩。",
-    "decor": "为家居增添点睛之笔。",
-    "party": "为下一次庆祝做好准备。",
-    "stationery": "随手记录灵感与日常。",
-    "bags": "轻松收纳日常随身物品。",
-    "jewellery": "为日常搭配增添亮点。",
-    "toys": "陪伴孩子尽情玩耍与想象。",
-    "bath": "为浴室带来清新气息。",
-    "garden": "尽享惬意的花园时光。",
-    "accessories": "实用又好搭的日常配饰。",
-    "storage": "让物品井井有条、触手可及。",
-    "textiles": "为家中增添舒适与色彩。",
+_USE_ZH: dict[str, tuple[str, ...]] = {
+    "lighting": ("为夜晚增添温馨光亮。", "点亮惬意的居家夜晚。", "餐桌窗台都适合摆放。"),
+    "kitchen": ("让日常用餐更添色彩。", "让下午茶时光更明亮。", "从早餐到烘焙日都用得上。"),
+    "decor": ("为家居增添点睛之笔。", "让每个房间更有趣味。", "装点书架、壁炉或玄关。"),
+    "party": ("为下一次庆祝做好准备。", "让聚会更有节日气氛。", "为值得庆祝的时刻而来。"),
+    "stationery": ("随手记录灵感与日常。", "让书桌时光更有乐趣。", "上学上班都合用。"),
+    "bags": ("轻松收纳日常随身物品。", "装上就出发。", "购物、野餐、健身都能装。"),
+    "jewellery": ("为日常搭配增添亮点。", "从白天到夜晚都好搭配。", "小小饰品，满满魅力。"),
+    "toys": ("陪伴孩子尽情玩耍与想象。", "开启快乐游戏时光。", "适合好奇的小脑袋和小手。"),
+    "bath": ("为浴室带来清新气息。", "让沐浴时光更舒心。", "开启更从容的一天。"),
+    "garden": ("尽享惬意的花园时光。", "露台、阳台、菜园都适用。", "把好天气留给户外。"),
+    "accessories": ("实用又好搭的日常配饰。", "拿上就能出门。", "忙碌日子的好帮手。"),
+    "storage": ("让物品井井有条、触手可及。", "收纳也能很好看。", "让每样东西各归其位。"),
+    "textiles": ("为家中增添舒适与色彩。", "窝在家里更舒服。", "为沙发和床铺添一份温馨。"),
 }
-_GIFT_ZH: dict[Tone, str] = {
-    "neutral": "也是一份贴心的礼物。",
-    "friendly": "送给亲友也很合适哦。",
-    "premium": "送给特别的人，心意满满。",
-    "sporty": "送礼自用两相宜。",
+_GIFT_ZH: dict[Tone, tuple[str, str]] = {
+    "neutral": ("也是一份贴心的礼物。", "送礼也很合适。"),
+    "friendly": ("送给亲友也很合适哦。", "犒劳自己，或送给心爱的人。"),
+    "premium": ("送给特别的人，心意满满。", "一份值得珍藏的礼物。"),
+    "sporty": ("送礼自用两相宜。", "送人自留都不错。"),
 }
 _OPEN_ZH: dict[Tone, str] = {"neutral": "", "friendly": "来看看这款", "premium": "精心呈现：", "sporty": "马上拥有这款"}
 
@@ -223,8 +277,8 @@ def chinese(f: GiftFacts, tone: Tone) -> tuple[str, list[str]] | None:
         sentences.append(
             f"{'、'.join(themes)}主题，氛围感十足。" if tone != "neutral" else f"{'、'.join(themes)}主题设计。"
         )
-    sentences.append(_USE_ZH.get(f.group, _USE_ZH["decor"]))
-    sentences.append(_GIFT_ZH[tone])
+    sentences.append(_pick(_USE_ZH.get(f.group, _USE_ZH["decor"]), tone, f.name))
+    sentences.append(_pick(_GIFT_ZH[tone], tone, f.name))
     return title, sentences
 
 

@@ -18,7 +18,7 @@ from itertools import pairwise
 from services.core.linear_regex import LinearPattern
 
 from .attributes import Language, ProductAttributes, Tone
-from .compliance import names_article
+from .compliance import names_article, unsupported_title_words
 from .gift_copy import gift_copy, gift_facts
 from .zh_terms import ARTICLES, COLOURS, GENDERS, MATERIALS, SEASONS, USAGES, zh, zh_or_none
 
@@ -202,4 +202,9 @@ def title_problems(title: str, attrs: ProductAttributes) -> list[str]:
         problems.append("repeats a word three times")
     if names_article(title, attrs) is False:
         problems.append(f"does not name the product ({attrs.article})")
+    if len([w for w in words if len(w) > 1]) < 2:
+        problems.append("too short to be a title")
+    unsupported = unsupported_title_words(title, attrs)
+    if unsupported:
+        problems.append(f"words the attributes do not support: {', '.join(dict.fromkeys(unsupported))}")
     return problems

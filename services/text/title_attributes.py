@@ -45,7 +45,9 @@ _STOP = frozenset(
 )
 _JOINERS = frozenset({"the", "of", "and"})
 _SPLIT_CHARS = str.maketrans({c: f" {c} " for c in ',+&()[]"!?;:.'} | {"\u2019": "'"})
-_LATIN_COLOURS = [t for t in COLOUR_FAMILIES if t.isascii()]
+# Colour words that in gift titles name a flavour or a stone, not the product's colour.
+_NOT_COLOURS_IN_TITLES = frozenset({"chocolate", "coffee brown", "lemon", "mint", "cream", "slate", "rose gold"})
+_LATIN_COLOURS = [t for t in COLOUR_FAMILIES if t.isascii() and t not in _NOT_COLOURS_IN_TITLES]
 _PLURALS = frozenset(normalise_term(p) for p in PLURAL_SPELLINGS)
 _SINGULARS = frozenset(normalise_term(p) for p in PRODUCT_TYPES)
 
