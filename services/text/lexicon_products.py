@@ -220,7 +220,8 @@ jewellery | bangle | bangles
 jewellery | hair band | hair bands | headband | headbands | hair tie | hair ties
 toys | doll | dolls | rag doll
 toys | jigsaw | jigsaws | jigsaw puzzle | puzzle | puzzles
-toys | game | games | ludo | board game | dominoes | rounders set | garden game
+toys | dominoes | dominoes | domino set
+toys | game | games | ludo | board game | rounders set | garden game
 toys | toy | toys | soft toy | soft toys
 toys | teddy bear | teddy bears | teddy
 toys | puppet | puppets | finger puppet | finger puppets

@@ -207,7 +207,7 @@ PRODUCT_TYPES: dict[str, str] = {
     "handbag": "手提包", "purse": "零钱包", "wash bag": "洗漱包", "cosmetic bag": "化妆包",
     "shoulder bag": "单肩包", "backpack": "双肩包", "bag": "包", "necklace": "项链", "bracelet": "手链",
     "earrings": "耳环", "ring": "戒指", "brooch": "胸针", "hair clip": "发夹", "pendant": "吊坠",
-    "charm": "挂件", "bangle": "手镯", "hair band": "发带", "doll": "玩偶", "jigsaw": "拼图", "game": "游戏",
+    "charm": "挂件", "bangle": "手镯", "hair band": "发带", "doll": "玩偶", "jigsaw": "拼图", "game": "游戏", "dominoes": "多米诺骨牌",
     "toy": "玩具", "teddy bear": "泰迪熊", "puppet": "木偶", "spinning top": "陀螺", "skipping rope": "跳绳",
     "temporary tattoos": "纹身贴", "torch": "手电筒", "kite": "风筝", "play house": "游戏屋",
     "building blocks": "积木", "craft kit": "手工套装", "colouring book": "涂色书", "money bank": "存钱罐",

@@ -154,7 +154,7 @@ def measure(rows: list[dict[str, Any]]) -> dict[str, float]:
     from services.text.title_attributes import product_attributes
 
     latin = LinearPattern(r"[A-Za-z]{2,}")
-    rewritten = grounded = passed = with_latin = 0
+    rewritten = grounded = passed = with_latin = grounded_rewritten = model = 0
     units: list[list[str]] = []
     lengths: list[int] = []
     labelled = 0
@@ -166,7 +166,10 @@ def measure(rows: list[dict[str, Any]]) -> dict[str, float]:
         is_rewritten = row["title"] != display_title(row["catalog_title"]) or bool(row["description"])
         rewritten += is_rewritten
         labelled += row["copy_source"] != "catalog"
-        grounded += not [v for v in violations if v.kind == "attribute_mismatch"]
+        is_grounded = not [v for v in violations if v.kind == "attribute_mismatch"]
+        grounded += is_grounded
+        grounded_rewritten += is_grounded and is_rewritten
+        model += row["copy_source"] == "model"
         passed += not violations
         with_latin += language == "zh" and bool(latin.search(copy))
         units.append(_units(copy, language))
@@ -177,6 +180,8 @@ def measure(rows: list[dict[str, Any]]) -> dict[str, float]:
         "rewritten": rewritten / n,
         "labelled_written": labelled / n,
         "grounded": grounded / n,
+        "grounded_rewritten": grounded_rewritten / rewritten if rewritten else 0.0,
+        "model": model / n,
         "guard_pass": passed / n,
         "latin_in_zh": with_latin / n,
         "distinct_1": _distinct(units, 1),
@@ -187,9 +192,9 @@ def measure(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 def report(paths: Sequence[Path], out: Path, examples: int = 10) -> str:
     lines = [
-        "| run | language | n | copy ≠ catalog title | labelled model/template | grounded | guard pass "
-        "| zh copy with Latin words | distinct-1 | distinct-2 | mean chars |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| run | language | n | copy ≠ catalog title | labelled model/template | of it model | grounded "
+        "| grounded (rewritten only) | guard pass | zh copy with Latin words | distinct-1 | distinct-2 | mean chars |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     sample_blocks: list[str] = []
     for path in paths:
@@ -198,7 +203,7 @@ def report(paths: Sequence[Path], out: Path, examples: int = 10) -> str:
         language = rows[0]["language"] if rows else "?"
         lines.append(
             f"| {path.stem} | {language} | {m['n']} | {m['rewritten']:.1%} | {m['labelled_written']:.1%} "
-            f"| {m['grounded']:.1%} | {m['guard_pass']:.1%} | {m['latin_in_zh']:.1%} | {m['distinct_1']:.3f} "
+            f"| {m['model']:.1%} | {m['grounded']:.1%} | {m['grounded_rewritten']:.1%} | {m['guard_pass']:.1%} | {m['latin_in_zh']:.1%} | {m['distinct_1']:.3f} "
             f"| {m['distinct_2']:.3f} | {m['mean_chars']:.0f} |"
         )
         block = [
