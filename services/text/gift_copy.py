@@ -50,6 +50,7 @@ def gift_facts(attrs: ProductAttributes) -> GiftFacts | None:
         return None
     extra = {k.lower(): v for k, v in attrs.extra.items()}
     quantity = found.quantity
+    pieces = found.pack == "pieces" or extra.get("quantity", "").endswith("pieces")
     if "quantity" in extra:
         digits = "".join(c for c in extra["quantity"] if c.isdigit())
         quantity = int(digits) if digits and 1 < int(digits) <= 1000 else quantity
@@ -58,7 +59,7 @@ def gift_facts(attrs: ProductAttributes) -> GiftFacts | None:
         product_type=product,
         group=PRODUCT_TYPES[product][0],
         quantity=quantity,
-        pack=found.pack,
+        pack="pieces" if pieces else found.pack,
         colour=attrs.colour.lower() if attrs.colour and attrs.colour.lower() not in ("multi", "na") else None,
         material=(attrs.material or "").lower() or None,
         pattern=(extra.get("pattern") or "").split(",")[0].strip() or None,
@@ -77,6 +78,8 @@ def _plural(product: str, quantity: int | None) -> str:
 def _name(found: TitleAttributes, product: str, quantity: int | None) -> str:
     """The catalogue title without its quantity words, the quantity after a comma."""
     words = [w for w in found.words if w not in (",", "+", "&")]
+    if quantity and found.pack == "pieces":
+        return f"{display_title(' '.join(words)) or found.title}, {quantity} Pieces"
     if quantity and quantity > 1:  # "Coaster, Set of 4" -> "Coasters, Set of 4"
         singular = [w for w in PRODUCT_TYPES[product][2][0].split()]
         plural = PRODUCT_TYPES[product][1].split()
@@ -190,7 +193,7 @@ def _article(phrase: str, product: str) -> str:
 
 
 def _thing_en(f: GiftFacts) -> str:
-    noun = _plural(f.product_type, f.quantity)
+    noun = f.product_type if f.pack == "pieces" else _plural(f.product_type, f.quantity)
     words = [w for w in (f.size if f.size in ("small", "large", "mini", "jumbo") else None, f.colour, f.material) if w]
     head = " ".join([*words, noun])
     if f.design:
@@ -199,6 +202,8 @@ def _thing_en(f: GiftFacts) -> str:
         head += f" with a {f.pattern} pattern"
     elif f.motif:
         head += f" with a {f.motif} motif"
+    if f.quantity and f.pack == "pieces":
+        return f"{f.quantity}-piece {head}"
     if f.quantity and f.quantity > 1:
         return f"{f.pack or 'set'} of {f.quantity} {head}" if f.pack != "box" else f"a box of {f.quantity} {head}"
     return head
@@ -207,7 +212,7 @@ def _thing_en(f: GiftFacts) -> str:
 def english(f: GiftFacts, tone: Tone) -> tuple[str, list[str]]:
     """Title and description sentences."""
     thing = _thing_en(f)
-    several = f.quantity is not None and f.quantity > 1
+    several = f.quantity is not None and f.quantity > 1 and f.pack != "pieces"
     thing = thing if several or thing.startswith("a box") else _article(thing, f.product_type)
     if several and not thing.startswith("a box"):
         thing = "a " + thing
@@ -264,12 +269,13 @@ def chinese(f: GiftFacts, tone: Tone) -> tuple[str, list[str]] | None:
     themes = [z for t in f.themes if (z := zh_or_none(THEMES, t))]
     size = zh_or_none(SIZES, f.size) if f.size else None
     design = f"{pattern}图案" if pattern else (f"{motif}图案" if motif else "")
-    count = f"（{f.quantity}件装）" if f.quantity and f.quantity > 1 else ""
+    unit = "件套" if f.pack == "pieces" else "件装"
+    count = f"（{f.quantity}{unit}）" if f.quantity and f.quantity > 1 else ""
     title = f"{''.join(dict.fromkeys(themes[:2]))}{colour or ''}{pattern or motif or ''}{material or ''}{noun}{count}"
     thing = f"{size or ''}{colour or ''}{material or ''}{noun}"
     first = f"{_OPEN_ZH[tone]}{thing}"
     if f.quantity and f.quantity > 1:
-        first += f"，{f.quantity}件装"
+        first += f"，{f.quantity}{unit}"
     if design:
         first += f"，饰以{design}"
     sentences = [first + "。"]
