@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Protocol, TypeVar
 
+import httpx
 from aiohttp import ClientConnectionError
 from bentoml.exceptions import InvalidArgument, ServiceUnavailable
 from pydantic import BaseModel
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 VariantChooser = Callable[[int], Sequence[tuple[str, str]]]
 # Connection-level failures (refused, reset, server disconnected): retried once, then "unavailable".
-DROPPED_CONNECTION = (OSError, ClientConnectionError)
+DROPPED_CONNECTION = (OSError, ClientConnectionError, httpx.TransportError)
 
 
 class CampaignDependencies(Protocol):
@@ -105,7 +106,7 @@ def classify(dependency: str, exc: BaseException) -> Failure:
     """Name what went wrong in a dependency call (never raises)."""
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
         return Failure(dependency, "timeout", "no answer within the time budget")
-    code = getattr(exc, "error_code", None)
+    code = getattr(exc, "error_code", None) or getattr(exc, "status_code", None)  # BentoML or typed client
     status = int(code) if isinstance(code, HTTPStatus | int) else None
     if status is not None and 400 <= status < 500 and status not in (408, 429):
         return Failure(dependency, "rejected", _message(exc))

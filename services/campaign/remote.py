@@ -14,6 +14,7 @@ from typing import Any
 from services.creative.schemas import BannerRequest
 from services.recommend.schemas import ProfileRequest, RecommendRequest
 from services.text.schemas import DescriptionRequest
+from services.vision.schemas import ClassifyItem
 
 from .schemas import CampaignRequest
 
@@ -74,4 +75,5 @@ class RemoteDependencies:
         """Top labels per image from the vision service; None when none is configured."""
         if self._vision is None:
             return None
-        return await self._vision.to_async.classify(images=[{"image": b, "top_k": 1} for b in images_base64])
+        items = [ClassifyItem.model_validate({"image": b, "top_k": 1}) for b in images_base64]
+        return await self._vision.vision.classify(images=items)

@@ -17,6 +17,7 @@ import bentoml
 from bentoml.exceptions import InvalidArgument, ServiceUnavailable
 from pydantic import ValidationError
 
+from services.client import AsyncAdserveClient
 from services.core.feedback import StoreUnavailable, open_store
 from services.core.feedback.settings import get_store_settings
 from services.core.feedback.shipping import ship_to_s3
@@ -25,7 +26,6 @@ from services.creative.schemas import BannerFormatName
 from services.creative.service import CreativeService
 from services.recommend.service import RecommendService
 from services.text.service import TextService
-from services.vision.service import VisionService
 
 from .background import every
 from .chooser import VariantChooser
@@ -67,8 +67,6 @@ class CampaignService(PlatformService):
     recommend = bentoml.depends(RecommendService, url=_settings.recommend_url)
     text = bentoml.depends(TextService, url=_settings.text_url)
     creative = bentoml.depends(CreativeService, url=_settings.creative_url)
-    if _settings.vision_url:  # optional: without it the campaign does not check listing images
-        vision = bentoml.depends(VisionService, url=_settings.vision_url)
 
     def __init__(self) -> None:
         super().__init__()
@@ -77,10 +75,18 @@ class CampaignService(PlatformService):
         self.log = open_store(store)
         self.chooser = VariantChooser(self.log, settings)
         key = settings.dependency_key()
-        vision = getattr(self, "vision", None)
-        for dependency in (self.recommend, self.text, self.creative, vision):
-            if dependency is not None:
-                authorize(dependency, key)
+        for dependency in (self.recommend, self.text, self.creative):
+            authorize(dependency, key)
+        # Vision is optional (no check of listing images without it) and reached with the platform's
+        # typed client, which sends image uploads as their base64 file.
+        vision = None
+        if settings.vision_url:
+            vision = AsyncAdserveClient(
+                settings.vision_url,
+                api_key=key,
+                timeout_s=settings.vision_timeout_s,
+                urls={"vision": settings.vision_url},
+            )
         deps = RemoteDependencies(self.recommend, self.text, self.creative, vision)
         self.composer = Composer(deps, settings, self.chooser)
         if store.s3_uri:  # one shipper at a time across all tasks: the store's lease
