@@ -250,7 +250,7 @@ def unsupported_title_words(title: str, attrs: ProductAttributes) -> list[str]:
     out: list[str] = []
     for word in _WORD_SPLIT.findall(normalize(title).text):
         lowered = word.lower()
-        if len(lowered) < 2 or lowered.isdigit() or lowered in given:
+        if (len(lowered) < 2 and not lowered.isdigit()) or lowered in given:
             continue
         if lowered in known and lowered not in _GENDERS:
             continue

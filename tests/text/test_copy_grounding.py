@@ -13,7 +13,7 @@ from services.text.attributes import ProductAttributes
 from services.text.compliance import check_text, unsupported_terms
 from services.text.decoding import DecodeSetup
 from services.text.grounding import template_copy, title_problems
-from services.text.schemas import ProductReviews
+from services.text.schemas import DescriptionRequest, ProductReviews
 from services.text.summarizer import Summarizer
 from services.text.title_attributes import extract, product_attributes
 
@@ -147,3 +147,15 @@ def test_an_abstractive_summary_that_invents_the_product_falls_back_to_extractiv
 def test_campaign_sentences_are_never_cut_mid_word() -> None:
     checked = check_copy("Mug", "Holds 0.5 l. Made in the U.K. by hand. Call 0161 496 0000.", "Mug", "en")
     assert checked.description == "Holds 0.5 l. Made in the U.K. by hand."
+
+
+def test_an_instruct_model_gets_every_attribute_in_its_prompt() -> None:
+    from services.text.attributes import chat_messages
+    from services.text.generator import GeneratorRuntime
+
+    request = DescriptionRequest.model_validate({"attributes": {"title": "Set of 20 vintage Christmas napkins"}})
+    grounded = GeneratorRuntime.grounded(request)
+    prompt = chat_messages(grounded.attributes, "zh", "friendly")[1]["content"]
+    assert "Napkins" in prompt and "set of 20" in prompt and "christmas" in prompt and "Simplified Chinese" in prompt
+    numbered = ProductAttributes(brand="Roadster", category=["Apparel", "Topwear", "Tshirts"], gender="Men")
+    assert "words the attributes do not support: 4711" in title_problems("4711 Men's Navy T-shirt", numbered)
