@@ -14,6 +14,7 @@ from typing import Any
 from services.creative.schemas import BannerRequest
 from services.recommend.schemas import ProfileRequest, RecommendRequest
 from services.text.schemas import DescriptionRequest
+from services.vision.schemas import ClassifyItem
 
 from .schemas import CampaignRequest
 
@@ -45,10 +46,11 @@ async def proxy_ready(proxy: Any, timeout: int = 2) -> bool:
 
 
 class RemoteDependencies:
-    def __init__(self, recommend: Any, text: Any, creative: Any) -> None:
+    def __init__(self, recommend: Any, text: Any, creative: Any, vision: Any | None = None) -> None:
         self._recommend = recommend
         self._text = text
         self._creative = creative
+        self._vision = vision
 
     async def recommend(self, request: CampaignRequest) -> Any:
         client = self._recommend.to_async
@@ -68,3 +70,10 @@ class RemoteDependencies:
 
     async def banner(self, request: BannerRequest) -> Any:
         return await self._creative.to_async.compose_banner(request=request)
+
+    async def classify(self, images_base64: list[str]) -> Any | None:
+        """Top labels per image from the vision service; None when none is configured."""
+        if self._vision is None:
+            return None
+        items = [ClassifyItem.model_validate({"image": b, "top_k": 1}) for b in images_base64]
+        return await self._vision.vision.classify(images=items)

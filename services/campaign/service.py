@@ -17,6 +17,7 @@ import bentoml
 from bentoml.exceptions import InvalidArgument, ServiceUnavailable, UnprocessableEntity
 from pydantic import ValidationError
 
+from services.client import AsyncAdserveClient
 from services.core.feedback import StoreUnavailable, open_store
 from services.core.feedback.settings import get_store_settings
 from services.core.feedback.shipping import ship_to_s3
@@ -77,7 +78,18 @@ class CampaignService(PlatformService):
         key = settings.dependency_key()
         for dependency in (self.recommend, self.text, self.creative):
             authorize(dependency, key)
-        self.composer = Composer(RemoteDependencies(self.recommend, self.text, self.creative), settings, self.chooser)
+        # Vision is optional (no check of listing images without it) and reached with the platform's
+        # typed client, which sends image uploads as their base64 file.
+        vision = None
+        if settings.vision_url:
+            vision = AsyncAdserveClient(
+                settings.vision_url,
+                api_key=key,
+                timeout_s=settings.vision_timeout_s,
+                urls={"vision": settings.vision_url},
+            )
+        deps = RemoteDependencies(self.recommend, self.text, self.creative, vision)
+        self.composer = Composer(deps, settings, self.chooser)
         if store.s3_uri:  # one shipper at a time across all tasks: the store's lease
             every(feedback.ship_every_s, "ship-feedback", lambda: ship_to_s3(self.log, store))
         log.info("feedback store at %s", self.log.location)

@@ -227,7 +227,10 @@ class BannerRequest(BaseModel):
     cta: DisplayText(40) | None = None
     product_image: Base64Image | None = Field(None, description="Base64 JPEG/PNG/WebP (data: URL allowed).")
     colours: Colour = Field(default_factory=Colour)
-    background: Literal["flat", "gradient", "generated"] = "gradient"
+    background: Literal["flat", "gradient", "generated", "dots", "stripes", "grid", "rings"] = Field(
+        "gradient",
+        description="flat, gradient, a pattern over the gradient (dots, stripes, grid, rings), or generated.",
+    )
     background_prompt: Prompt | None = Field(None, description="Prompt of a generated background.")
     seed: Seed = None
     formats: list[BannerFormatName | CustomSize] = Field(default_factory=lambda: ["square"], min_length=1, max_length=8)

@@ -47,7 +47,7 @@ kitchen | teapot | teapots | tea pot
 kitchen | jug | jugs | milk jug
 kitchen | bowl | bowls | fruit bowl | fruitbowl | sugar bowl
 kitchen | dish | dishes | sundae dish | butter dish | soap dish
-kitchen | plate | plates | dinner plate | side plate | cake plate | candle plate
+kitchen | plate | plates | dinner plate | side plate | cake plate | candle plate | platter | platters
 kitchen | cake stand | cake stands | cakestand | cakestands
 kitchen | tray | trays | tea tray
 kitchen | cutlery | cutlery | cutlery set
@@ -63,7 +63,8 @@ kitchen | water bottle | water bottles | bottle | bottles | drinks bottle
 kitchen | lunch box | lunch boxes | lunchbox | lunchboxes
 kitchen | lunch bag | lunch bags | lunchbag | lunchbags
 kitchen | cake cases | cake cases | fairy cake cases | cupcake cases | baking cases
-kitchen | baking set | baking sets | baking mould | baking moulds | jelly mould | jelly moulds
+kitchen | baking set | baking sets
+kitchen | baking mould | baking moulds | jelly mould | jelly moulds | chocolate mould
 kitchen | cookie cutter | cookie cutters | biscuit cutters
 kitchen | chopping board | chopping boards | cheese board
 kitchen | egg cup | egg cups
@@ -71,7 +72,7 @@ kitchen | coaster | coasters
 kitchen | placemat | placemats | place mat | place mats
 kitchen | napkins | napkins | napkin | paper napkins
 kitchen | doilies | doilies | doily
-kitchen | food cover | food covers
+kitchen | food cover | food covers | foodcover | foodcovers
 kitchen | bread bin | bread bins
 kitchen | frying pan | frying pans
 kitchen | kitchen scales | kitchen scales | scales
@@ -123,7 +124,6 @@ decor | feather tree | feather trees
 decor | bell | bells
 decor | stocking | stockings | christmas stocking
 decor | easter egg | easter eggs | hanging egg | hanging eggs
-decor | picture | pictures
 decor | magazine rack | magazine racks
 decor | flowers | flowers | artificial flowers | paper flowers | flower stem | artificial flower
 textiles | quilt | quilts
@@ -208,19 +208,20 @@ bags | cosmetic bag | cosmetic bags | make up bag | makeup bag
 bags | shoulder bag | shoulder bags
 bags | backpack | backpacks | rucksack | rucksacks
 bags | bag | bags
-jewellery | necklace | necklaces | neckl
-jewellery | bracelet | bracelets
+jewellery | necklace | necklaces | neckl | choker | chokers
+jewellery | bracelet | bracelets | braclet
 jewellery | earrings | earrings
 jewellery | ring | rings
 jewellery | brooch | brooches
-jewellery | hair clip | hair clips | hair grip | hair grips | hair slide | hair slides
+jewellery | hair clip | hair clips | hair grip | hair grips | hair slide | hair slides | hairslide | hairslides
 jewellery | pendant | pendants
 jewellery | charm | charms | bag charm | bag charms
 jewellery | bangle | bangles
-jewellery | hair band | hair bands | headband | headbands
+jewellery | hair band | hair bands | headband | headbands | hair tie | hair ties
 toys | doll | dolls | rag doll
 toys | jigsaw | jigsaws | jigsaw puzzle | puzzle | puzzles
-toys | game | games | ludo | board game
+toys | dominoes | dominoes | domino set
+toys | game | games | ludo | board game | rounders set | garden game
 toys | toy | toys | soft toy | soft toys
 toys | teddy bear | teddy bears | teddy
 toys | puppet | puppets | finger puppet | finger puppets
@@ -317,7 +318,7 @@ tin | tin
 """)
 
 PATTERNS: dict[str, str] = _words("""
-retrospot | retro spot | red retrospot
+retrospot | retro spot
 polka dot | polka dots | polkadot | polkadots | dots | dot | spotty | spots | spot
 stripe | stripes | striped | stripey | stripy
 gingham | gingham

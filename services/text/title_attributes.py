@@ -43,8 +43,11 @@ _STOP = frozenset(
     | {"colours", "assorted", "set", "pack", "cm", "mm", "new", "style", "piece", "pieces", "x", "size", "is"}
     | {"it", "its", "your", "my", "own", "make", "&", "+", ",", "print", "shape", "shaped", "s", "no", "t"}
 )
-_SPLIT_CHARS = str.maketrans({c: f" {c} " for c in ",+&()[]\"!?;:."} | {"\u2019": "'"})
-_LATIN_COLOURS = [t for t in COLOUR_FAMILIES if t.isascii()]
+_JOINERS = frozenset({"the", "of", "and"})
+_SPLIT_CHARS = str.maketrans({c: f" {c} " for c in ',+&()[]"!?;:.'} | {"\u2019": "'"})
+# Colour words that in gift titles name a flavour or a stone, not the product's colour.
+_NOT_COLOURS_IN_TITLES = frozenset({"chocolate", "coffee brown", "lemon", "mint", "cream", "slate", "rose gold"})
+_LATIN_COLOURS = [t for t in COLOUR_FAMILIES if t.isascii() and t not in _NOT_COLOURS_IN_TITLES]
 _PLURALS = frozenset(normalise_term(p) for p in PLURAL_SPELLINGS)
 _SINGULARS = frozenset(normalise_term(p) for p in PRODUCT_TYPES)
 
@@ -70,13 +73,13 @@ class TitleAttributes:
 
     @property
     def plural(self) -> bool:
-        return self.quantity is not None and self.quantity > 1
+        return self.quantity is not None and self.quantity > 1 and self.pack != "pieces"
 
     def type_name(self, plural: bool | None = None) -> str | None:
         """The product type as a noun phrase, plural when the title sells several."""
         if self.product_type is None:
             return None
-        group, plural_form, _ = PRODUCT_TYPES[self.product_type]
+        _, plural_form, _ = PRODUCT_TYPES[self.product_type]
         many = self.plural if plural is None else plural
         return plural_form if many else self.product_type
 
@@ -127,12 +130,11 @@ def _quantity(tokens: list[str]) -> tuple[int | None, str | None, list[str]]:
         if token in _PACK_WORDS and nxt == "of" and after.isdigit():
             return int(after), token, tokens[:i] + tokens[i + 3 :]
         if token in ("set", "pack") and nxt.isdigit() and after not in ("cm", "mm", "d"):
-            rest = tokens[:i] + tokens[i + 2 :]
-            if rest[i : i + 1] in (["piece"], ["pieces"], ["pc"]):
-                rest = rest[:i] + rest[i + 1 :]
-            return int(nxt), token, rest
+            if after in ("piece", "pieces", "pc"):  # BAKING SET 9 PIECE: the set stays part of the name
+                return int(nxt), "pieces", tokens[: i + 1] + tokens[i + 3 :]
+            return int(nxt), token, tokens[:i] + tokens[i + 2 :]
         if token.isdigit() and nxt in ("piece", "pieces", "pc"):
-            return int(token), "set", tokens[:i] + tokens[i + 2 :]
+            return int(token), "pieces", tokens[:i] + tokens[i + 2 :]
     if tokens and tokens[0].isdigit() and len(tokens) > 2 and tokens[1] not in ("cm", "mm", "d", "x", "tier"):
         return int(tokens[0]), None, tokens[1:]
     return None, None, tokens
@@ -198,15 +200,25 @@ def extract(title: str) -> TitleAttributes:
 
 
 def _leftovers(text: str, used: list[tuple[int, int]]) -> list[str]:
-    words: list[str] = []
+    """Words no vocabulary claimed, with "the", "of", "and" kept between two of them ("Save The Planet")."""
+    marks: list[tuple[str, bool]] = []
     cursor = 0
     for word in text.split(" "):
         start, end = cursor, cursor + len(word)
         cursor = end + 1
         if not word or any(s < end and start < e for s, e in used):
+            marks.append((word, False))
             continue
-        if word in _STOP or not word.isalpha() or len(word) < 3:
+        keep = word not in _STOP and word.isalpha() and len(word) >= 3
+        marks.append((word, keep or word in _JOINERS))
+    words: list[str] = []
+    for i, (word, keep) in enumerate(marks):
+        if not keep:
             continue
+        if word in _JOINERS:
+            inside = 0 < i < len(marks) - 1 and marks[i - 1][1] and marks[i + 1][1] and marks[i + 1][0] not in _JOINERS
+            if not (inside and words):
+                continue
         words.append(word)
     return words
 
@@ -241,6 +253,8 @@ def _fit(value: str, limit: int) -> str:
 def quantity_phrase(attrs: TitleAttributes) -> str | None:
     if attrs.quantity is None:
         return None
+    if attrs.pack == "pieces":
+        return f"{attrs.quantity} pieces"
     return f"{attrs.pack or 'set'} of {attrs.quantity}"
 
 
@@ -250,6 +264,7 @@ def product_attributes(title: str, catalog: Mapping[str, str] | None = None) -> 
     given = {k.strip().lower(): v.strip() for k, v in (catalog or {}).items() if v and v.strip()}
     fields: dict[str, object] = {"title": _fit(found.title, 150)}
     category = [given[k] for k in _CATEGORY_KEYS if k in given][:4]
+    category_given = bool(category)
     if not category and found.product_type:
         category = [GROUP_NAMES[found.group or "decor"], display_title(found.product_type)]
     fields["category"] = [_fit(c, 40) for c in category]
@@ -265,13 +280,13 @@ def product_attributes(title: str, catalog: Mapping[str, str] | None = None) -> 
         extra["quantity"] = q
     if found.patterns:
         extra["pattern"] = ", ".join(found.patterns[:2])
-    if found.motifs:
+    if found.motifs and not category_given:
         extra["motif"] = ", ".join(found.motifs[:3])
     if found.themes:
         extra["theme"] = ", ".join(found.themes[:3])
     if found.size:
         extra["size"] = found.size
-    if found.design:
+    if found.design and not category_given:  # with a catalogue category the leftovers are not a design
         extra["design"] = _fit(found.design, 100)
     for key, value in given.items():
         target = _CATALOG_KEYS.get(key)

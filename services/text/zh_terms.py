@@ -160,6 +160,7 @@ MATERIALS: dict[str, str] = {
 def zh(table: dict[str, str], value: str) -> str:
     return table.get(value) or table.get(value.title()) or table.get(value.lower()) or value
 
+
 # ------------------------------------------------------------------ gift and homeware catalogues
 # Keys are the canonical names of ``lexicon_products`` (and of its colour, material, pattern,
 # motif, theme and size lists); a product type missing here has no Chinese copy.
@@ -172,7 +173,7 @@ PRODUCT_TYPES: dict[str, str] = {
     "cutlery": "餐具", "spoon": "勺子", "chopsticks": "筷子", "apron": "围裙", "oven glove": "隔热手套",
     "tea towel": "茶巾", "spice tin": "调料罐", "cake tin": "蛋糕罐", "storage jar": "储物罐",
     "water bottle": "水瓶", "lunch box": "午餐盒", "lunch bag": "午餐袋", "cake cases": "蛋糕纸杯",
-    "baking set": "烘焙套装", "cookie cutter": "饼干模具", "chopping board": "砧板", "egg cup": "蛋杯",
+    "baking set": "烘焙套装", "baking mould": "烘焙模具", "cookie cutter": "饼干模具", "chopping board": "砧板", "egg cup": "蛋杯",
     "coaster": "杯垫", "placemat": "餐垫", "napkins": "餐巾纸", "doilies": "蕾丝垫纸", "food cover": "食物罩",
     "bread bin": "面包箱", "frying pan": "煎锅", "kitchen scales": "厨房秤", "washing up gloves": "洗碗手套",
     "glass": "玻璃杯", "milk pan": "奶锅", "toast rack": "吐司架", "beaker": "水杯", "baby bib": "婴儿围兜",
@@ -185,7 +186,7 @@ PRODUCT_TYPES: dict[str, str] = {
     "magnet": "冰箱贴", "hook": "挂钩", "hanger": "衣架", "key ring": "钥匙扣", "windmill": "风车",
     "mobile": "挂饰", "christmas tree": "圣诞树", "snow globe": "水晶球", "paperweight": "镇纸",
     "door knob": "门把手", "birdhouse": "鸟屋", "feather tree": "羽毛树", "bell": "铃铛",
-    "stocking": "圣诞袜", "easter egg": "复活节彩蛋", "picture": "装饰画", "magazine rack": "杂志架",
+    "stocking": "圣诞袜", "easter egg": "复活节彩蛋", "magazine rack": "杂志架",
     "flowers": "仿真花", "quilt": "被子", "throw": "毯子", "hot water bottle": "热水袋",
     "hand warmer": "暖手宝", "curtain": "窗帘", "towel": "毛巾", "tissues": "纸巾", "storage box": "收纳盒",
     "food container": "食品罐", "jewellery stand": "首饰架", "chest of drawers": "抽屉柜", "cabinet": "柜子",
@@ -206,7 +207,7 @@ PRODUCT_TYPES: dict[str, str] = {
     "handbag": "手提包", "purse": "零钱包", "wash bag": "洗漱包", "cosmetic bag": "化妆包",
     "shoulder bag": "单肩包", "backpack": "双肩包", "bag": "包", "necklace": "项链", "bracelet": "手链",
     "earrings": "耳环", "ring": "戒指", "brooch": "胸针", "hair clip": "发夹", "pendant": "吊坠",
-    "charm": "挂件", "bangle": "手镯", "hair band": "发带", "doll": "玩偶", "jigsaw": "拼图", "game": "游戏",
+    "charm": "挂件", "bangle": "手镯", "hair band": "发带", "doll": "玩偶", "jigsaw": "拼图", "game": "游戏", "dominoes": "多米诺骨牌",
     "toy": "玩具", "teddy bear": "泰迪熊", "puppet": "木偶", "spinning top": "陀螺", "skipping rope": "跳绳",
     "temporary tattoos": "纹身贴", "torch": "手电筒", "kite": "风筝", "play house": "游戏屋",
     "building blocks": "积木", "craft kit": "手工套装", "colouring book": "涂色书", "money bank": "存钱罐",
