@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Locator, Page, sync_playwright
 
 from services.vision.uploads import EXAMPLE_IMAGE_B64
 
@@ -37,11 +38,9 @@ TIMEOUT_MS = 240_000
 
 
 @pytest.fixture(scope="module")
-def page(main_job: MainJob) -> Iterator[object]:
+def page(main_job: MainJob) -> Iterator[Page]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: scripts/bootstrap.sh installs Debian's chromium (as root)")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -52,10 +51,10 @@ def page(main_job: MainJob) -> Iterator[object]:
         browser.close()
 
 
-def _submit(page: object, section: str) -> object:
-    page.click(f"#{section}-form button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_selector(f"#{section}-result.ok, #{section}-result.error")  # type: ignore[attr-defined]
-    result = page.locator(f"#{section}-result")  # type: ignore[attr-defined]
+def _submit(page: Page, section: str) -> Locator:
+    page.click(f"#{section}-form button[type=submit]")
+    page.wait_for_selector(f"#{section}-result.ok, #{section}-result.error")
+    result = page.locator(f"#{section}-result")
     assert "ok" in (result.get_attribute("class") or ""), result.inner_text()
     return result
 
@@ -73,17 +72,17 @@ def test_the_page_and_its_config_are_served(main_job: MainJob) -> None:
     assert bad.status_code == 400 and "error" in bad.json()
 
 
-def test_recommendations_for_a_customer_and_for_a_profile(page: object) -> None:
+def test_recommendations_for_a_customer_and_for_a_profile(page: Page) -> None:
     result = _submit(page, "recommend")
     assert result.locator("table.items tr").count() == 1 + 5  # header + k rows
     assert "model recommend-lightfm:" in result.inner_text()
-    page.check("#recommend-form input[value=profile]")  # type: ignore[attr-defined]
+    page.check("#recommend-form input[value=profile]")
     result = _submit(page, "recommend")
     assert "for profile" in result.inner_text()
     assert result.locator("table.items tr").count() > 1
 
 
-def test_a_campaign_with_its_banners(page: object) -> None:
+def test_a_campaign_with_its_banners(page: Page) -> None:
     result = _submit(page, "campaign")
     assert result.locator("article.campaign-item").count() == 2
     banners = result.locator("img.banner")
@@ -91,7 +90,7 @@ def test_a_campaign_with_its_banners(page: object) -> None:
     assert banners.first.evaluate("img => img.complete && img.naturalWidth > 0")
 
 
-def test_a_description_and_a_review_summary(page: object) -> None:
+def test_a_description_and_a_review_summary(page: Page) -> None:
     result = _submit(page, "description")
     assert result.locator("h3.title").inner_text().strip()
     assert result.locator("p.description").inner_text().strip()
@@ -100,19 +99,19 @@ def test_a_description_and_a_review_summary(page: object) -> None:
     assert "3 reviews" in result.inner_text()
 
 
-def test_an_uploaded_image_is_classified(page: object, tmp_path: Path) -> None:
-    page.click("#classify-form button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_selector("#classify-result.error")  # type: ignore[attr-defined]
-    assert "choose an image" in page.locator("#classify-result").inner_text()  # type: ignore[attr-defined]
+def test_an_uploaded_image_is_classified(page: Page, tmp_path: Path) -> None:
+    page.click("#classify-form button[type=submit]")
+    page.wait_for_selector("#classify-result.error")
+    assert "choose an image" in page.locator("#classify-result").inner_text()
     image = tmp_path / "tshirt.png"
     image.write_bytes(base64.b64decode(EXAMPLE_IMAGE_B64))
-    page.set_input_files("#classify-form input[type=file]", str(image))  # type: ignore[attr-defined]
+    page.set_input_files("#classify-form input[type=file]", str(image))
     result = _submit(page, "classify")
     assert result.locator("ol.labels li").count() == 3
     assert "model vision-classifier:" in result.inner_text()
 
     shot = tmp_path / "playground.png"
-    page.screenshot(path=str(shot), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     if keep := os.environ.get("ADSERVE_PLAYGROUND_SCREENSHOT"):
         shutil.copy(shot, keep)
