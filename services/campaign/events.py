@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from services.core.feedback import LogEvent
 from services.core.privacy import scrub_pii
+from services.core.schema_examples import schema_example_at_build
 from services.core.text_types import clean_display_text
 
 from .settings import get_feedback_settings
@@ -37,10 +38,24 @@ def _in_window(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _example_event() -> dict[str, object]:
+    """A click on a recommended item, timed when the schema is generated (events must be recent)."""
+    return {
+        "event_id": "6f1c2a9e-7b1d-4c3e-9a55-0d2f7e8b4c10",
+        "user": "u_3f2a9c1b7d4e6a80",
+        "item": "85123A",
+        "event": "click",
+        "variant": "friendly/coral_flat",
+        "ts": datetime.now(UTC).replace(microsecond=0).isoformat(),
+    }
+
+
 class FeedbackEvent(BaseModel):
     """One user interaction with an item, optionally with the variant the user was shown."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=schema_example_at_build(_example_event)
+    )
 
     event_id: str | None = Field(
         None,

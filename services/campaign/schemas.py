@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from services.core import budgets
+from services.core.schema_examples import schema_example
 from services.creative.schemas import BannerFormatName
 
 from .events import IdText
@@ -44,11 +45,19 @@ class _Strict(BaseModel):
 class Profile(_Strict):
     """A user without history: country and recently viewed items."""
 
+    model_config = ConfigDict(json_schema_extra=schema_example({"country": "France", "recent_item_ids": ["85123A"]}))
+
     country: str | None = Field(None, max_length=64)
     recent_item_ids: list[IdText] = Field(default_factory=list, max_length=MAX_RECENT_ITEMS)
 
 
 class CampaignRequest(_Strict):
+    model_config = ConfigDict(
+        json_schema_extra=schema_example(
+            {"profile": {"country": "France", "recent_item_ids": ["85123A"]}, "k": 2, "formats": ["square"]}
+        )
+    )
+
     user_id: IdText | None = Field(None, description="Pseudonymous user id (u_…).")
     customer_id: IdText | None = Field(None, description="Raw customer number; pseudonymized by recommend.")
     profile: Profile | None = None

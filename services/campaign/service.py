@@ -6,6 +6,7 @@ batched by the batchable dependencies (a sync endpoint would send them one at a 
 PostgreSQL, ``services.core.feedback``), and
 ``/variant_stats`` shows what the bandit has learnt. The service is ready when its log is open and
 the recommend dependency is ready; text and creative are optional (the response degrades).
+``/ui`` is the playground page (``ui_app.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .events import EventBatch, FeedbackAck, IdText, VariantStatsResponse, as_lo
 from .remote import RemoteDependencies, authorize, proxy_ready
 from .schemas import CampaignRequest, CampaignResponse, Language, Profile
 from .settings import get_campaign_settings, get_feedback_settings
+from .ui_app import UI_APP
 
 log = logging.getLogger(__name__)
 _settings = get_campaign_settings()
@@ -51,6 +53,7 @@ def _errors(exc: ValidationError) -> str:
     )
 
 
+@bentoml.asgi_app(UI_APP, path="/ui")  # the playground page (ui_app.py)
 @platform_service(
     name="campaign",
     traffic={"timeout": _settings.timeout_s, "max_concurrency": _settings.max_concurrency},

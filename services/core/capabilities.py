@@ -126,6 +126,10 @@ class Catalog(_Frozen):
         port = self[name].port
         return port if base is None else base + port - self.base_port
 
+    def local_urls(self, host: str = "localhost", base: int | None = None) -> dict[str, str]:
+        """Capability -> URL of the main job on one host (``base``: its ``$PORT``, default the catalog's)."""
+        return {name: f"http://{host}:{self.port(name, base)}" for name in self.capabilities}
+
     def models(self) -> list[ModelEntry]:
         return [m for c in self.capabilities.values() for m in c.models]
 

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from services.core import budgets
 from services.core.images import MAX_IMAGE_BYTES
+from services.core.schema_examples import schema_example
 from services.core.text_types import DisplayText, clean_display_text
 
 from .banner_layout import STANDARD_SIZES
@@ -122,7 +123,12 @@ class EncodedImage(BaseModel):
 class GenerateRequest(BaseModel):
     """One text-to-image request: a prompt and its generation parameters."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=schema_example(
+            {"prompt": "a navy linen shirt on a wooden table, soft studio light", "seed": 42, "output_format": "jpeg"}
+        ),
+    )
 
     prompt: Prompt
     negative_prompt: NegativePrompt = None
@@ -182,7 +188,9 @@ class GenerateResponse(BaseModel):
 class Colour(BaseModel):
     """Brand colours as ``#RRGGBB``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=schema_example({"primary": "#1F3A5F", "accent": "#F2A541"})
+    )
 
     primary: str = "#1F3A5F"
     secondary: str | None = None
@@ -200,7 +208,9 @@ class Colour(BaseModel):
 
 
 class CustomSize(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=schema_example({"width": 728, "height": 90, "name": "leaderboard"})
+    )
 
     width: int = Field(ge=64)
     height: int = Field(ge=64)
@@ -220,7 +230,20 @@ BannerFormatName = Literal["square", "landscape", "story", "medium_rectangle"]
 class BannerRequest(BaseModel):
     """Everything a banner needs; the same request renders every listed format."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=schema_example(
+            {
+                "headline": "Summer linen sale",
+                "subheadline": "Breathable shirts from 19.99",
+                "cta": "Shop now",
+                "colours": {"primary": "#1F3A5F", "accent": "#F2A541"},
+                "background": "gradient",
+                "formats": ["square", "landscape"],
+                "output_format": "jpeg",
+            }
+        ),
+    )
 
     headline: DisplayText(120)
     subheadline: DisplayText(240) | None = None

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from services.core.privacy import pseudonymize
+from services.core.schema_examples import schema_example
 from services.core.settings import get_settings
 from services.core.text_types import DisplayText
 
@@ -38,6 +39,8 @@ class _Strict(BaseModel):
 
 
 class RecommendRequest(_Strict):
+    model_config = ConfigDict(json_schema_extra=schema_example({"customer_id": "14606", "k": 5}))
+
     user_id: IdText | None = Field(None, description="Pseudonymous user id (u_…), as produced by training.")
     customer_id: IdText | None = Field(None, description="Raw customer number; pseudonymized on the server.")
     k: int = Field(10, ge=1, le=MAX_K)
@@ -57,11 +60,17 @@ class RecommendRequest(_Strict):
 
 
 class SimilarItemsRequest(_Strict):
+    model_config = ConfigDict(json_schema_extra=schema_example({"item_id": "85123A", "k": 5}))
+
     item_id: KnownItemId
     k: int = Field(10, ge=1, le=MAX_K)
 
 
 class ProfileRequest(_Strict):
+    model_config = ConfigDict(
+        json_schema_extra=schema_example({"country": "France", "recent_item_ids": ["85123A", "22423"], "k": 5})
+    )
+
     country: str | None = Field(None, max_length=64, description="Country; unknown countries fall back to none.")
     recent_item_ids: list[KnownItemId] = Field(default_factory=list, max_length=MAX_RECENT_ITEMS)
     k: int = Field(10, ge=1, le=MAX_K)

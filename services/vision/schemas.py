@@ -13,9 +13,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from services.core import budgets
+from services.core.schema_examples import schema_example
 
 from .settings import get_vision_settings
-from .uploads import UploadedImage, decode_base64
+from .uploads import EXAMPLE_IMAGE_B64, UploadedImage, decode_base64
 
 _settings = get_vision_settings()
 MAX_IMAGES = _settings.max_images_per_request
@@ -23,14 +24,20 @@ MAX_K = _settings.max_k
 
 
 class ClassifyItem(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        arbitrary_types_allowed=True,
+        json_schema_extra=schema_example({"image": EXAMPLE_IMAGE_B64, "top_k": 3}),
+    )
 
     image: UploadedImage
     top_k: int = Field(3, ge=1, le=100, description="How many labels to return, best first.")
 
 
 class EmbedItem(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid", arbitrary_types_allowed=True, json_schema_extra=schema_example({"image": EXAMPLE_IMAGE_B64})
+    )
 
     image: UploadedImage
 
