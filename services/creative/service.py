@@ -190,11 +190,11 @@ class CreativeService(PlatformService):
     def style_video(
         self,
         ctx: bentoml.Context,
-        video: Path | None = None,
+        video: list[Path] = Field(default_factory=list, max_length=1, description="The video file (MP4, MOV, WebM)."),
         video_uri: Annotated[
             str | None, Field(max_length=2048, description="s3://bucket/key instead of an upload")
         ] = None,
-        style: Path | None = None,
+        style: list[Path] = Field(default_factory=list, max_length=1, description="A style reference image."),
         preset: PresetName | None = None,
         strength: Unit = 1.0,
         texture: Unit = 0.0,
@@ -224,7 +224,7 @@ class CreativeService(PlatformService):
             guidance_scale=guidance_scale,
             seed=seed,
         )
-        source = VideoInput(video, video_uri, style, preset)
+        source = VideoInput(video[0] if video else None, video_uri, style[0] if style else None, preset)
         task_id = getattr(ctx.request.state, "task_id", None)
         try:
             result = self.video_jobs.run(task_id, source, options, Path(ctx.temp_dir), self.diffusion.get)
@@ -234,7 +234,8 @@ class CreativeService(PlatformService):
             raise ServiceUnavailable(str(exc)) from None
         except JobCanceledError:
             raise BentoMLException("the job was canceled", error_code=HTTPStatus.CONFLICT) from None
-        return result.path
+        # bytes, not a file response: BentoML's task store cannot serialise a FileResponse (1.4.40)
+        return Response(content=result.path.read_bytes(), media_type="video/mp4")  # type: ignore[return-value]
 
 
 CreativeService.add_asgi_middleware(VideoJobsMiddleware, route=VIDEO_ROUTE)

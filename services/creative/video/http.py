@@ -110,6 +110,11 @@ class VideoJobsMiddleware:
             unexpected = set(files) - set(FILE_FIELDS)
             if unexpected:
                 raise VideoInputError(f"unexpected file field(s): {', '.join(sorted(unexpected))}")
+            for name in FILE_FIELDS:
+                if name in fields:
+                    raise VideoInputError(f"'{name}' must be a file upload (use 'video_uri' for an s3:// video)")
+                if len(form.getlist(name)) > 1:
+                    raise VideoInputError(f"send one '{name}' file, not several")
             options = VideoStyleOptions.model_validate(
                 {k: v for k, v in fields.items() if k in VideoStyleOptions.model_fields}
             )
@@ -167,11 +172,21 @@ class VideoJobsMiddleware:
         await self.app(scope, receive, enrich)
 
     def _status_body(self, body: dict[str, Any], record: JobRecord) -> dict[str, Any]:
+        """BentoML's status and the job record together.
+
+        ``status`` stays BentoML's (``/get`` answers once it is final), except that a cancelled
+        job reads ``canceled`` and a lost one ``failed``. A job that has ended while BentoML is
+        still storing its answer reads state ``finishing``.
+        """
         body.update(record.public())
-        if record.state in ("failed", "canceled", "completed"):
-            body["status"] = record.state
-        elif self.jobs.book.cancel_requested(record.task_id):
-            body["state"], body["status"] = "canceling", "canceled"
+        if record.state == "canceled" or (record.state in ACTIVE and self.jobs.book.cancel_requested(record.task_id)):
+            body["status"] = "canceled"
+            if record.state in ACTIVE:
+                body["state"] = "canceling"
+        elif record.state == "failed" and (record.error or "").startswith("job lost"):
+            body["status"] = "failed"
+        elif record.state in ("completed", "failed") and body.get("status") == "in_progress":
+            body["state"] = "finishing"
         return body
 
     # ------------------------------------------------------------------ cancel
