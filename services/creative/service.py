@@ -198,7 +198,7 @@ class CreativeService(PlatformService):
         preset: PresetName | None = None,
         strength: Unit = 1.0,
         texture: Unit = 0.0,
-        smoothing: Weight = 0.5,
+        smoothing: Weight = 0.7,
         flow_blend: Weight = 0.9,
         prompt: Prompt | None = None,
         diffusion_strength: Annotated[float, Field(ge=0.01, le=1.0)] = 0.35,

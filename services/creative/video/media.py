@@ -90,6 +90,7 @@ def add_audio(video_path: Path, source_path: Path, out_path: Path) -> str | None
         if source.streams.audio:
             a_in = source.streams.audio[0]
             name = a_in.codec_context.name
+            name = "mp3" if name.startswith("mp3") else name  # the decoder may be called mp3float
             if name in COPYABLE_AUDIO:
                 streams.append(_timed(source.demux(a_in), out.add_stream_from_template(a_in), 1, end_s))
                 outcome = f"copied {name}"

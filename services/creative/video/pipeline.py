@@ -33,7 +33,7 @@ class VideoStyleOptions(BaseModel):
     strength: float = Field(1.0, ge=0.0, le=1.0, description="0 keeps the input, 1 the full transfer.")
     texture: float = Field(0.0, ge=0.0, le=1.0, description="Move the fine-detail energy toward the style's.")
     smoothing: float = Field(
-        0.5, ge=0.0, le=0.99, description="Weight of the past in the moving average of colour statistics."
+        0.7, ge=0.0, le=0.99, description="Weight of the past in the moving average of colour statistics."
     )
     flow_blend: float = Field(
         0.9,
