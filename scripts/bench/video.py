@@ -37,7 +37,8 @@ from services.creative.settings import CreativeSettings
 from services.creative.style_transfer import style_transfer
 from services.creative.training.samples import fashion_items
 from services.creative.video.clips import catalogue_frames, moving_shapes, moving_shapes_frame
-from services.creative.video.metrics import flicker, mean_abs_diff
+from services.creative.video.flow import grey, warp
+from services.creative.video.metrics import dis_flow, flicker, mean_abs_diff
 from services.creative.video.pipeline import VideoStyleOptions, stylize_video
 from services.creative.video.presets import preset_image
 from services.creative.video.temporal import FlowBlender, ReinhardStyler, to_uint8
@@ -122,15 +123,31 @@ def end_to_end(sizes: list[tuple[int, int]], frames: int) -> list[dict[str, obje
     return rows
 
 
+def change_map(frames: list[np.ndarray], inputs: list[np.ndarray], index: int, gain: float = 8.0) -> np.ndarray:
+    """|frame - previous frame warped onto it| (the flicker metric's per-pixel term), times ``gain``."""
+    if index == 0:
+        return np.zeros_like(frames[0])
+    flow = dis_flow(grey(inputs[index - 1]), grey(inputs[index]))
+    diff = np.abs(warp(frames[index - 1], flow).astype(np.float32) - frames[index].astype(np.float32)).mean(axis=2)
+    level = np.clip(diff * gain, 0, 255).astype(np.uint8)
+    return np.repeat(level[..., None], 3, axis=2)
+
+
 def save_strip(strip: dict[str, list[np.ndarray]], path: Path, picks: int = 6) -> None:
-    """Rows input / naive / project, ``picks`` consecutive-ish frames, labelled."""
+    """Rows input / naive / project, then each method's warped change from the previous frame (x8)."""
     total = len(next(iter(strip.values())))
     indices = [round(i * (total - 1) / (picks - 1)) for i in range(picks)]
     indices = sorted({*indices[:3], indices[2] + 1, indices[2] + 2, indices[2] + 3})[:picks]
+    inputs = strip["input"]
     rows = []
-    for label, frames in strip.items():
-        row = np.concatenate([frames[i] for i in indices], axis=1).copy()
-        cv2.rectangle(row, (0, 0), (8 + 9 * len(label), 18), (0, 0, 0), -1)
+    labelled: list[tuple[str, list[np.ndarray]]] = [
+        (label, [frames[i] for i in indices]) for label, frames in strip.items()
+    ]
+    for label in ("naive per-frame", "project"):
+        labelled.append((f"{label}: change x8", [change_map(strip[label], inputs, i) for i in indices]))
+    for label, frames in labelled:
+        row = np.concatenate(frames, axis=1).copy()
+        cv2.rectangle(row, (0, 0), (8 + 8 * len(label), 18), (0, 0, 0), -1)
         cv2.putText(row, label, (4, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (255, 255, 255), 1, cv2.LINE_AA)
         rows.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,8 +184,8 @@ def main() -> None:
     presets = args.preset or ["sunset", "ocean", "vintage"]
     cv2.setNumThreads(1)
     rows, strip = flicker_rows(args.frames, presets)
-    e2e = end_to_end([(320, 180), (640, 360), (1280, 720)], args.e2e_frames)
     save_strip(strip, args.strip)
+    e2e = end_to_end([(320, 180), (640, 360), (1280, 720)], args.e2e_frames)
     report = {"machine": platform.processor() or platform.machine(), "flicker": rows, "end_to_end": e2e}
     out = get_settings().var_dir / "reports" / "bench"
     out.mkdir(parents=True, exist_ok=True)
