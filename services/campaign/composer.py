@@ -1,9 +1,11 @@
 """The campaign flow as plain async code: recommend, then copy and banners concurrently.
 
 The dependencies are reached through ``CampaignDependencies`` (the service passes BentoML's
-remote proxies; tests pass fakes). Each call has its own time budget (``asyncio.wait_for``) and
-the copy call and every banner call run at once (``asyncio.gather``), so concurrent campaigns
-reach the batchable dependencies together and are batched there.
+remote proxies; tests pass fakes). Each call has its own time budget (``asyncio.wait_for``),
+capped by what is left of the campaign's deadline (``ADSERVE_CAMPAIGN_DEADLINE_S``), and the copy
+call and every banner call run at once (``asyncio.gather``), so concurrent campaigns reach the
+batchable dependencies together and are batched there. Cancelling ``run`` (client gone, request
+timeout: ``services.campaign.cancellation``) cancels every dependency call in flight.
 
 Failures are contained: without recommendations there is nothing to show (a 503, or the 400 of
 recommend for an unknown user); without copy or banners the items keep their catalog title and
@@ -118,6 +120,11 @@ async def _guarded(dependency: str, call: Callable[[], Awaitable[Any]], timeout:
         return None, failure
 
 
+def _left(deadline: float, budget: float) -> float:
+    """A call's time budget, never past the campaign's deadline (0 when it has passed: a timeout)."""
+    return max(0.0, min(budget, deadline - asyncio.get_running_loop().time()))
+
+
 def _seed(*parts: str) -> int:
     return zlib.crc32("|".join(parts).encode()) & 0x7FFFFFFF
 
@@ -131,18 +138,21 @@ class Composer:
         self.choose = choose
 
     async def run(self, request: CampaignRequest) -> CampaignResponse:
+        deadline = asyncio.get_running_loop().time() + self.settings.deadline_s
         recs, failure = await _guarded(
-            "recommend", lambda: self.deps.recommend(request), self.settings.recommend_timeout_s
+            "recommend", lambda: self.deps.recommend(request), _left(deadline, self.settings.recommend_timeout_s)
         )
         if failure is not None:
             if failure.kind == "rejected":
                 raise InvalidArgument(f"recommend: {failure.detail}")
             raise ServiceUnavailable(f"recommend: {failure.kind}; no products to show")
         ranked = as_model(Recommendations, recs)
+        if ranked.error:  # the audience vanished in a model swap after validation: this request only
+            raise ServiceUnavailable(f"recommend: {ranked.error}")
         products = ranked.items[: request.k]
         variants = list(self.choose(len(products)))
-        copy_call = self._copy(products, variants, request)
-        banner_calls = [self._banner(p, v, request) for p, v in zip(products, variants, strict=True)]
+        copy_call = self._copy(products, variants, request, deadline)
+        banner_calls = [self._banner(p, v, request, deadline) for p, v in zip(products, variants, strict=True)]
         (copies, text_failure), *banner_results = await asyncio.gather(copy_call, *banner_calls)
 
         degraded: list[str] = []
@@ -168,7 +178,7 @@ class Composer:
 
     # ------------------------------------------------------------------ one call per dependency
     async def _copy(
-        self, products: list[ScoredItem], variants: list[tuple[str, str]], request: CampaignRequest
+        self, products: list[ScoredItem], variants: list[tuple[str, str]], request: CampaignRequest, deadline: float
     ) -> tuple[list[DescriptionResult] | None, Failure | None]:
         if not products:
             return [], None
@@ -181,7 +191,9 @@ class Composer:
             )
             for p, (copy, _) in zip(products, variants, strict=True)
         ]
-        result, failure = await _guarded("text", lambda: self.deps.describe(requests), self.settings.text_timeout_s)
+        result, failure = await _guarded(
+            "text", lambda: self.deps.describe(requests), _left(deadline, self.settings.text_timeout_s)
+        )
         if failure is not None:
             return None, failure
         if not isinstance(result, list) or len(result) != len(requests):
@@ -189,7 +201,7 @@ class Composer:
         return [as_model(DescriptionResult, r) for r in result], None
 
     async def _banner(
-        self, product: ScoredItem, variant: tuple[str, str], request: CampaignRequest
+        self, product: ScoredItem, variant: tuple[str, str], request: CampaignRequest, deadline: float
     ) -> tuple[list[BannerImage], Failure | None]:
         copy, creative = variant
         style = BANNER_STYLES[creative]
@@ -202,7 +214,9 @@ class Composer:
             output_format=request.banner_output,
             seed=_seed(product.item_id, creative),
         )
-        result, failure = await _guarded("creative", lambda: self.deps.banner(banner), self.settings.creative_timeout_s)
+        result, failure = await _guarded(
+            "creative", lambda: self.deps.banner(banner), _left(deadline, self.settings.creative_timeout_s)
+        )
         if failure is not None:
             return [], failure
         response = as_model(BannerResponse, result)

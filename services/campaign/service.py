@@ -28,6 +28,7 @@ from services.recommend.service import RecommendService
 from services.text.service import TextService
 
 from .background import every
+from .cancellation import until_done_or_gone
 from .chooser import VariantChooser
 from .composer import Composer
 from .events import EventBatch, FeedbackAck, IdText, VariantStatsResponse, as_log_event
@@ -101,6 +102,8 @@ class CampaignService(PlatformService):
         formats: list[BannerFormatName] | None = None,
         language: Language = "en",
         banner_output: Literal["jpeg", "png"] = "jpeg",
+        *,
+        ctx: bentoml.Context,
     ) -> CampaignResponse:
         """Top-k products for a user (or a profile) with generated copy and banners in each format."""
         try:
@@ -117,7 +120,8 @@ class CampaignService(PlatformService):
             if all(e["type"] in UNPROCESSABLE_ERROR_TYPES for e in exc.errors()):
                 raise UnprocessableEntity(_errors(exc)) from None
             raise InvalidArgument(_errors(exc)) from None
-        response = await self.composer.run(request)
+        receive = getattr(ctx.request, "receive", None)
+        response = await until_done_or_gone(self.composer.run(request), receive)
         for reason in response.degraded:
             dependency, _, kind = reason.partition(": ")
             DEGRADED.labels(dependency=dependency, reason=kind).inc()
