@@ -1,13 +1,16 @@
 """The campaign flow as plain async code: recommend; then copy and the image check; then banners.
 
 The dependencies are reached through ``CampaignDependencies`` (the service passes BentoML's
-remote proxies; tests pass fakes). Each call has its own time budget (``asyncio.wait_for``).
-Every product's facts are its catalogue attributes (``attributes`` of the recommend item, when the
-catalogue has them) merged with what its title states (``services.text.title_attributes``); the
-text service writes the copy from them. The copy call and the vision call (items with an image)
-run at once; the banner calls (one per item, all at once) follow, because a banner shows the
-copy's title and first sentence, the product photo, framed, or a background designed from the
-product (``palette``). Concurrent campaigns still reach the batchable dependencies together.
+remote proxies; tests pass fakes). Each call has its own time budget (``asyncio.wait_for``),
+capped by what is left of the campaign's deadline (``ADSERVE_CAMPAIGN_DEADLINE_S``); cancelling
+``run`` (client gone, request timeout: ``services.campaign.cancellation``) cancels every dependency
+call in flight. Every product's facts are its catalogue attributes (``attributes`` of the recommend
+item, when the catalogue has them) merged with what its title states
+(``services.text.title_attributes``); the text service writes the copy from them. The copy call and
+the vision call (items with an image) run at once; the banner calls (one per item, all at once)
+follow, because a banner shows the copy's title and first sentence, the product photo, framed, or a
+background designed from the product (``palette``). Concurrent campaigns still reach the batchable
+dependencies together.
 
 Failures are contained: without recommendations there is nothing to show (a 503, or the 400 of
 recommend for an unknown user); without copy or banners the items keep their catalog title and
@@ -162,6 +165,11 @@ async def _guarded(dependency: str, call: Callable[[], Awaitable[Any]], timeout:
         return None, failure
 
 
+def _left(deadline: float, budget: float) -> float:
+    """A call's time budget, never past the campaign's deadline (0 when it has passed: a timeout)."""
+    return max(0.0, min(budget, deadline - asyncio.get_running_loop().time()))
+
+
 def _seed(*parts: str) -> int:
     return zlib.crc32("|".join(parts).encode()) & 0x7FFFFFFF
 
@@ -175,24 +183,27 @@ class Composer:
         self.choose = choose
 
     async def run(self, request: CampaignRequest) -> CampaignResponse:
+        deadline = asyncio.get_running_loop().time() + self.settings.deadline_s
         recs, failure = await _guarded(
-            "recommend", lambda: self.deps.recommend(request), self.settings.recommend_timeout_s
+            "recommend", lambda: self.deps.recommend(request), _left(deadline, self.settings.recommend_timeout_s)
         )
         if failure is not None:
             if failure.kind == "rejected":
                 raise InvalidArgument(f"recommend: {failure.detail}")
             raise ServiceUnavailable(f"recommend: {failure.kind}; no products to show")
         ranked = as_model(Recommendations, recs)
+        if ranked.error:  # the audience vanished in a model swap after validation: this request only
+            raise ServiceUnavailable(f"recommend: {ranked.error}")
         raw = _raw_items(recs)
         products = [await self._product(item, raw[i] if i < len(raw) else item) for i, item in enumerate(ranked.items)]
         products = products[: request.k]
         variants = list(self.choose(len(products)))
         (copies, text_failure), (checks, vision_failure) = await asyncio.gather(
-            self._copy(products, variants, request), self._vision(products)
+            self._copy(products, variants, request, deadline), self._vision(products, deadline)
         )
         checked = [self._checked(p, copies[i] if copies else None, request.language) for i, p in enumerate(products)]
         banner_results = await asyncio.gather(
-            *(self._banner(p, v, c, request) for p, v, c in zip(products, variants, checked, strict=True))
+            *(self._banner(p, v, c, request, deadline) for p, v, c in zip(products, variants, checked, strict=True))
         )
         degraded: list[str] = []
         for dependency_failure in (text_failure, vision_failure):
@@ -227,7 +238,11 @@ class Composer:
 
     # ------------------------------------------------------------------ one call per dependency
     async def _copy(
-        self, products: list[_Product], variants: list[tuple[str, str]], request: CampaignRequest
+        self,
+        products: list[_Product],
+        variants: list[tuple[str, str]],
+        request: CampaignRequest,
+        deadline: float,
     ) -> tuple[list[DescriptionResult] | None, Failure | None]:
         if not products:
             return [], None
@@ -240,21 +255,27 @@ class Composer:
             )
             for p, (copy, _) in zip(products, variants, strict=True)
         ]
-        result, failure = await _guarded("text", lambda: self.deps.describe(requests), self.settings.text_timeout_s)
+        result, failure = await _guarded(
+            "text", lambda: self.deps.describe(requests), _left(deadline, self.settings.text_timeout_s)
+        )
         if failure is not None:
             return None, failure
         if not isinstance(result, list) or len(result) != len(requests):
             return None, Failure("text", "error", "answer does not match the request")
         return [as_model(DescriptionResult, r) for r in result], None
 
-    async def _vision(self, products: list[_Product]) -> tuple[list[ListingCheck | None], Failure | None]:
+    async def _vision(
+        self, products: list[_Product], deadline: float
+    ) -> tuple[list[ListingCheck | None], Failure | None]:
         """The top label of each product image against its catalogue category."""
         with_image = [i for i, p in enumerate(products) if p.image.data_base64]
         checks: list[ListingCheck | None] = [None] * len(products)
         if not with_image:
             return checks, None
         images = [products[i].image.data_base64 or "" for i in with_image]
-        result, failure = await _guarded("vision", lambda: self.deps.classify(images), self.settings.vision_timeout_s)
+        result, failure = await _guarded(
+            "vision", lambda: self.deps.classify(images), _left(deadline, self.settings.vision_timeout_s)
+        )
         if failure is not None or result is None:
             return checks, failure
         for i, answer in zip(with_image, result, strict=False):
@@ -273,7 +294,12 @@ class Composer:
         return check_copy(copy.title, copy.description, display_title(product.item.title), language, product.attributes)
 
     async def _banner(
-        self, product: _Product, variant: tuple[str, str], checked: CheckedCopy | None, request: CampaignRequest
+        self,
+        product: _Product,
+        variant: tuple[str, str],
+        checked: CheckedCopy | None,
+        request: CampaignRequest,
+        deadline: float,
     ) -> tuple[list[BannerImage], Failure | None]:
         copy, creative = variant
         style = BANNER_STYLES[creative]
@@ -291,7 +317,9 @@ class Composer:
             output_format=request.banner_output,
             seed=_seed(product.item.item_id, creative),
         )
-        result, failure = await _guarded("creative", lambda: self.deps.banner(banner), self.settings.creative_timeout_s)
+        result, failure = await _guarded(
+            "creative", lambda: self.deps.banner(banner), _left(deadline, self.settings.creative_timeout_s)
+        )
         if failure is not None:
             return [], failure
         response = as_model(BannerResponse, result)

@@ -4,8 +4,8 @@
 batched by the batchable dependencies (a sync endpoint would send them one at a time).
 ``/feedback`` acknowledges only after the events are committed to the feedback store (SQLite or
 PostgreSQL, ``services.core.feedback``), and
-``/variant_stats`` shows what the bandit has learnt. The service is ready when its log is open and
-the recommend dependency is ready; text and creative are optional (the response degrades).
+``/variant_stats`` shows what the bandit has learnt. The service is ready when its own parts are
+(the feedback store is open); dependencies are not part of readiness: an outage degrades answers.
 ``/ui`` is the playground page (``ui_app.py``).
 """
 
@@ -30,10 +30,11 @@ from services.recommend.service import RecommendService
 from services.text.service import TextService
 
 from .background import every
+from .cancellation import until_done_or_gone
 from .chooser import VariantChooser
 from .composer import Composer
 from .events import EventBatch, FeedbackAck, IdText, VariantStatsResponse, as_log_event
-from .remote import RemoteDependencies, authorize, proxy_ready
+from .remote import RemoteDependencies, authorize
 from .schemas import CampaignRequest, CampaignResponse, Language, Profile
 from .settings import get_campaign_settings, get_feedback_settings
 from .ui_app import UI_APP
@@ -97,8 +98,14 @@ class CampaignService(PlatformService):
             every(feedback.ship_every_s, "ship-feedback", lambda: ship_to_s3(self.log, store))
         log.info("feedback store at %s", self.log.location)
 
-    async def __is_ready__(self) -> bool:  # type: ignore[override]
-        return await proxy_ready(self.recommend)
+    def __is_ready__(self) -> bool:
+        """The campaign's own state: its feedback store is open and the composer is built.
+
+        Dependencies are not part of it: a recommend, text or creative outage degrades answers
+        (``degraded``, or a 503 for /campaign without recommendations) but leaves this task ready,
+        so health checks do not replace healthy campaign tasks during someone else's outage.
+        """
+        return self.log is not None and self.composer is not None
 
     @bentoml.api(route="/campaign")
     async def campaign(
@@ -110,6 +117,8 @@ class CampaignService(PlatformService):
         formats: list[BannerFormatName] | None = None,
         language: Language = "en",
         banner_output: Literal["jpeg", "png"] = "jpeg",
+        *,
+        ctx: bentoml.Context,
     ) -> CampaignResponse:
         """Top-k products for a user (or a profile) with generated copy and banners in each format."""
         try:
@@ -126,7 +135,8 @@ class CampaignService(PlatformService):
             if all(e["type"] in UNPROCESSABLE_ERROR_TYPES for e in exc.errors()):
                 raise UnprocessableEntity(_errors(exc)) from None
             raise InvalidArgument(_errors(exc)) from None
-        response = await self.composer.run(request)
+        receive = getattr(ctx.request, "receive", None)
+        response = await until_done_or_gone(self.composer.run(request), receive)
         for reason in response.degraded:
             dependency, _, kind = reason.partition(": ")
             DEGRADED.labels(dependency=dependency, reason=kind).inc()

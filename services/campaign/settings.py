@@ -51,6 +51,9 @@ class CampaignSettings(BaseSettings):
     dependency_api_key: SecretStr | None = Field(
         None, description="Key sent to the dependencies; default: the first of ADSERVE_API_KEYS."
     )
+    deadline_s: float = Field(
+        30.0, gt=0, le=3600, description="Deadline of one campaign: no dependency call gets more than the time left."
+    )
     timeout_s: int = Field(60, ge=5, le=3600, description="Request timeout of the campaign service.")
     max_concurrency: int = Field(256, ge=1, le=4096)
 

@@ -51,6 +51,12 @@ class PlatformSettings(BaseSettings):
     model_refresh_s: float = Field(
         0.0, ge=0.0, description="Seconds between checks for a moved alias (hot swap of a new version); 0 = off."
     )
+    model_load_backoff_s: float = Field(
+        2.0, gt=0.0, le=600.0, description="First wait before a failed first model load is tried again (doubles)."
+    )
+    model_load_backoff_max_s: float = Field(
+        300.0, gt=0.0, le=3600.0, description="Longest wait between tries of a failed first model load."
+    )
 
     # --- security ----------------------------------------------------------
     api_keys: SecretStr = Field(

@@ -1,7 +1,9 @@
 """Request and response models of the recommend service.
 
 Ids are checked against the served model while the request is parsed, so an unknown id is a 400
-for that request alone and never reaches (or fails) a batch shared with other callers.
+for that request alone and never reaches (or fails) a batch shared with other callers. An id that
+passed validation but is gone from a model swapped in before the batch ran fails its own row
+(``Recommendations.error``), never the batch.
 Serving takes the pseudonymous ``user_id`` produced by training; a caller holding only the raw
 customer number may send ``customer_id`` and the server pseudonymizes it with its HMAC key.
 """
@@ -124,3 +126,8 @@ class Recommendations(BaseModel):
     key: str = Field(description="The user id, item id or 'profile' the list is for.")
     items: list[ScoredItem]
     model_version: str
+    error: str | None = Field(
+        None,
+        description="Set (and items empty) when an id that passed validation is not in the model version that "
+        "answered (swapped in meanwhile): this row failed, the others of the batch did not; retry it.",
+    )
