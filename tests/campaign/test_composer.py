@@ -100,10 +100,7 @@ def _compose(deps: FakeDependencies, request: CampaignRequest, **settings: Any) 
 
 def test_banners_are_fetched_concurrently_after_the_copy() -> None:
     deps = FakeDependencies(delay=0.3)
-    started = time.perf_counter()
     response = _compose(deps, CampaignRequest(user_id="u_1", k=3, formats=["square", "landscape"]))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.9, "the three banner calls should overlap (copy, then 3 × 0.3 s if sequential)"
     banner_starts = [s for s, _ in deps.spans["creative"]]
     assert max(banner_starts) - min(banner_starts) < 0.1
     assert min(banner_starts) >= deps.spans["text"][0][1]  # a banner shows the copy
