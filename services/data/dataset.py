@@ -111,3 +111,20 @@ def categories(catalog: pd.DataFrame) -> list[list[str]]:
     if "category" not in catalog.columns:
         return [[] for _ in range(len(catalog))]
     return [category_levels(c) for c in catalog["category"]]
+
+
+def adapter_dataset_dir(name: str) -> Path:
+    return get_settings().var_dir / "data" / name
+
+
+def ensure_adapter_dataset(name: str, data_dir: Path | None = None) -> Path:
+    """The shipped data set ``name`` (``var/data/<name>``), ingested through its adapter on first use."""
+    from .adapters import adapter_path
+    from .ingest import ingest
+    from .mapping import load_mapping
+
+    folder = adapter_dataset_dir(name)
+    if not (folder / MANIFEST).is_file():
+        mapping_file = adapter_path(name)
+        ingest(load_mapping(mapping_file), folder, data_dir=data_dir, mapping_file=mapping_file)
+    return folder

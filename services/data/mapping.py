@@ -21,6 +21,8 @@ Relative sources are resolved against the mapping file's folder; ``{data_dir}`` 
 ``ADSERVE_DATA_DIR`` and ``{converted}`` to the output folder of the adapter's conversion.
 A table may instead be ``derive: interactions`` (catalog: one row per item from the order lines'
 ``title`` and ``price``; users: one row per user with the ``attributes`` carried on the lines).
+A catalog whose category levels are separate columns names them in ``category_columns`` (joined
+with ``" > "``); ``missing_values`` lists values that mean "no value" (e.g. ``NA``).
 ``cleaning`` sets the options of the cleaning rules (``services.data.cleaning``).
 """
 
@@ -73,6 +75,10 @@ class TableMapping(_Strict):
         default_factory=dict, description="source event value: contract event"
     )
     event_patterns: list[EventPattern] = Field(default_factory=list)
+    category_columns: list[str] = Field(
+        default_factory=list, description="Catalog category levels in separate columns, broadest first."
+    )
+    missing_values: list[str] = Field(default_factory=list, description="Values that mean 'no value' (e.g. NA).")
     timestamp_format: str | None = Field(None, description="strptime format; default: ISO 8601 / pandas parsing")
     timestamp_unit: Literal["s", "ms"] | None = Field(None, description="numeric epoch timestamps")
 

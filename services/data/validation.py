@@ -97,7 +97,7 @@ class ValidationReport:
         return not self.issues
 
     def add(self, kind: str, table: str, file: str, column: str, bad: pd.Series | list[Any], message: str) -> None:
-        values = bad if isinstance(bad, list) else [f"row {i}: {v!r}" for i, v in bad.head(MAX_EXAMPLES).items()]
+        values = bad if isinstance(bad, list) else [f"row {i}: {_shown(v)}" for i, v in bad.head(MAX_EXAMPLES).items()]
         rows = len(bad)
         self.issues.append(Issue(kind, table, file, column, rows, [str(v) for v in values[:MAX_EXAMPLES]], message))
 
@@ -132,6 +132,12 @@ class ValidationReport:
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.to_dict(), indent=2, default=str))
+
+
+def _shown(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "(empty)"
+    return repr(value)
 
 
 # ---------------------------------------------------------------------- normalising one table
@@ -175,7 +181,17 @@ def apply_mapping(
             columns[attr] = source_col
         else:
             report.add("missing_column", name, file, source_col, [], f"attribute '{attr}' is mapped to it")
+    if spec.missing_values:
+        raw = raw.replace(dict.fromkeys(spec.missing_values, None))
     frame = pd.DataFrame({c: raw[s].to_numpy() for c, s in columns.items()}, index=raw.index)
+    if spec.category_columns:
+        absent = [c for c in spec.category_columns if c not in raw.columns]
+        for col in absent:
+            report.add("missing_column", name, file, col, [], "named in category_columns")
+        if not absent:
+            levels = raw[spec.category_columns].astype("str").where(raw[spec.category_columns].notna(), "")
+            joined = levels.apply(lambda r: " > ".join(v.strip() for v in r if v.strip()), axis=1)
+            frame["category"] = joined.where(joined != "", None).to_numpy()
     for col, value in spec.constants.items():
         frame[col] = value
     if name == "interactions":
@@ -251,6 +267,8 @@ def _pandera(name: str, frame: pd.DataFrame, file: str, report: ValidationReport
         for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
             base = str(check).split("(")[0]
             kind = _PANDERA_KINDS.get(base, "wrong_type")
+            if kind == "unknown_event" and any(i.kind == kind and i.table == name for i in report.issues):
+                continue  # already reported, against the source column, while mapping the events
             if kind == "duplicate_id":
                 values = group["failure_case"].astype(str)
                 examples = [f"{v!r} ×{n}" for v, n in values.value_counts().head(MAX_EXAMPLES).items()]

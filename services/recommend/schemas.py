@@ -104,17 +104,6 @@ class CatalogItem(_Strict):
     image_uri: str | None = Field(None, max_length=1000, pattern=r"^\S+$")
 
 
-class CatalogItemsRequest(_Strict):
-    items: list[CatalogItem] = Field(min_length=1, max_length=MAX_CATALOG_ITEMS)
-
-    @model_validator(mode="after")
-    def _unique(self) -> CatalogItemsRequest:
-        ids = [i.item_id for i in self.items]
-        if len(set(ids)) != len(ids):
-            raise ValueError("item ids must be unique within a request")
-        return self
-
-
 class CatalogItemsResponse(BaseModel):
     added: list[str] = Field(description="Ids now recommendable, scored from their features.")
     already_known: list[str] = Field(description="Ids the served catalog already has (left unchanged).")

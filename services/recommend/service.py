@@ -24,7 +24,8 @@ from services.core.service_kit import PlatformService, batch_api, platform_servi
 from .model import NewItem, Recommended, Recommender
 from .runtime import RECOMMENDER
 from .schemas import (
-    CatalogItemsRequest,
+    MAX_CATALOG_ITEMS,
+    CatalogItem,
     CatalogItemsResponse,
     ProfileRequest,
     Recommendations,
@@ -137,14 +138,21 @@ class RecommendService(PlatformService):
         )
 
     @bentoml.api(route="/catalog_items")
-    def catalog_items(self, request: CatalogItemsRequest) -> CatalogItemsResponse:
-        """Add catalog items after training; they are recommendable at once from their features."""
+    def catalog_items(
+        self, items: Annotated[list[CatalogItem], MinLen(1), MaxLen(MAX_CATALOG_ITEMS)]
+    ) -> CatalogItemsResponse:
+        """Add catalog items after training; they are recommendable at once from their features.
+
+        Ids the served catalog already has are left unchanged (``already_known``); an id given twice
+        in one call is added once, from its first entry.
+        """
+        unique = list({i.item_id: i for i in reversed(items)}.values())[::-1]
         with self._catalog_lock:  # one read-modify-swap at a time; readers keep the old model meanwhile
             model, version = self._model()
-            known = [i.item_id for i in request.items if i.item_id in model.item_index]
+            known = [i.item_id for i in unique if i.item_id in model.item_index]
             new = [
                 NewItem(i.item_id, i.title, i.price, i.description, i.category, dict(i.attributes), i.image_uri)
-                for i in request.items
+                for i in unique
                 if i.item_id not in model.item_index
             ]
             grown = model.with_catalog_items(new)

@@ -25,7 +25,7 @@ def convert(data_dir: Path, out: Path) -> None:
             rel = f"images/{split}/{int(label)}/{n}.png"
             Image.fromarray(image, mode="L").save(out / rel, optimize=False, compress_level=1)
             name = FASHION_CLASSES[int(label)]
-            rows.append((f"fmnist-{split}-{n}", name, name, rel, split))
+            rows.append((f"fmnist-{split}-{n:05d}", name, name, rel, split))
     with (out / "catalog.csv").open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["item_id", "title", "category", "image_uri", "split"])

@@ -9,36 +9,20 @@ The lines keep the trainer's column names: ``user_id``, ``item_id``, ``title``, 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from services.core.settings import get_settings
-from services.data.dataset import Dataset
+from services.data.dataset import Dataset, ensure_adapter_dataset
 
-log = logging.getLogger(__name__)
 DEFAULT_DATASET = "online-retail-ii"
-
-
-def default_dataset_dir(name: str = DEFAULT_DATASET) -> Path:
-    return get_settings().var_dir / "data" / name
 
 
 def ensure_dataset(name: str = DEFAULT_DATASET) -> Path:
     """The shipped data set ``name``, ingested through its adapter the first time it is asked for."""
-    from services.data.adapters import adapter_path
-    from services.data.ingest import ingest
-    from services.data.mapping import load_mapping
-
-    folder = default_dataset_dir(name)
-    if not (folder / "manifest.json").is_file():
-        log.info("ingesting the %s adapter into %s", name, folder)
-        mapping_file = adapter_path(name)
-        ingest(load_mapping(mapping_file), folder, mapping_file=mapping_file)
-    return folder
+    return ensure_adapter_dataset(name)
 
 
 @dataclass

@@ -53,8 +53,13 @@ def run_training(
     cleaning = training.dataset.manifest.get("cleaning", {})
     clean = training.lines
     print(f"data set {training.dataset.name}: {len(clean):,} interactions, {len(training.catalog):,} items", flush=True)
+    catalog = training.catalog
     if max_users:
         clean = subsample(clean, max_users, cfg.seed)
+        # Items only the other users interacted with leave with them; items no one interacted with stay.
+        catalog = catalog[
+            catalog["item_id"].isin(set(clean["item_id"])) | ~catalog["item_id"].isin(set(training.lines["item_id"]))
+        ]
     embed_fn = None
     if embed and cfg.use_embeddings:
         from services.core.embeddings import embed_texts
@@ -62,7 +67,7 @@ def run_training(
         def embed_fn(texts: list[str]):  # type: ignore[no-untyped-def]
             return embed_texts(texts, show_progress=True)
 
-    result = train_pipeline(clean, cfg, embed_fn, training.catalog, training.users)
+    result = train_pipeline(clean, cfg, embed_fn, catalog, training.users)
     result.report["cleaning"] = cleaning
     result.report["train_config"] = asdict(cfg)
     lineage = {
