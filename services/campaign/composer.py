@@ -289,7 +289,7 @@ class Composer:
         return checks, None
 
     def _checked(self, product: _Product, copy: DescriptionResult | None, language: str) -> CheckedCopy | None:
-        if copy is None or copy.copy_source == "catalog" or not copy.title.strip():
+        if copy is None or "catalog" in (copy.copy_source, copy.title_source) or not copy.title.strip():
             return None
         return check_copy(copy.title, copy.description, display_title(product.item.title), language, product.attributes)
 
@@ -348,7 +348,8 @@ class Composer:
         notes = list(copy.notes) if copy is not None else []
         source = "catalog"
         if checked is not None and checked.generated and copy is not None:
-            source = copy.copy_source
+            # A text service older than copy_source sends only title_source (model or template).
+            source = copy.copy_source if "copy_source" in copy.model_fields_set else copy.title_source
         elif copy is not None and copy.copy_source != "catalog":
             notes.append(f"{copy.copy_source} copy not shown: it failed the campaign's own check")
         if source == "catalog" and copy is not None and copy.language == "zh":

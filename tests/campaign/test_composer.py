@@ -249,3 +249,19 @@ def test_each_product_gets_its_own_designed_background() -> None:
     _compose(deps, CampaignRequest(user_id="u_1", k=3))
     looks = {(b.colours.primary, b.background) for b in deps.banner_requests}
     assert len(looks) >= 2  # not one flat colour for every product
+
+
+def test_an_older_text_service_is_labelled_by_its_title_source() -> None:
+    deps = FakeDependencies()
+    original = deps.describe
+
+    async def older(requests: list[DescriptionRequest]) -> Any:
+        answers = await original(requests)
+        for answer in answers:
+            del answer["copy_source"]
+            answer["title_source"] = "template"
+        return answers
+
+    deps.describe = older  # type: ignore[method-assign]
+    item = _compose(deps, CampaignRequest(user_id="u_1", k=1)).items[0]
+    assert item.copy_source == "template"
