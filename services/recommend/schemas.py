@@ -41,7 +41,7 @@ class _Strict(BaseModel):
 
 
 class RecommendRequest(_Strict):
-    model_config = ConfigDict(json_schema_extra=schema_example({"customer_id": "14606", "k": 5}))
+    model_config = ConfigDict(json_schema_extra=schema_example({"customer_id": "12867", "k": 5}))
 
     user_id: IdText | None = Field(None, description="Pseudonymous user id (u_…), as produced by training.")
     customer_id: IdText | None = Field(None, description="Raw customer number; pseudonymized on the server.")
