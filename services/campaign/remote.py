@@ -32,18 +32,6 @@ def authorize(proxy: Any, api_key: str | None) -> None:
             shared["X-API-Key"] = api_key
 
 
-async def proxy_ready(proxy: Any, timeout: int = 2) -> bool:
-    """Whether a dependency answers its /readyz (False when unreachable)."""
-    check = getattr(proxy, "is_ready", None)
-    if check is None:
-        return True
-    try:
-        return bool(await check(timeout))
-    except Exception as exc:
-        log.debug("dependency readiness check failed: %s", exc)
-        return False
-
-
 class RemoteDependencies:
     def __init__(self, recommend: Any, text: Any, creative: Any) -> None:
         self._recommend = recommend
@@ -68,3 +56,6 @@ class RemoteDependencies:
 
     async def banner(self, request: BannerRequest) -> Any:
         return await self._creative.to_async.compose_banner(request=request)
+
+    async def known_items(self, item_ids: list[str]) -> Any:
+        return await self._recommend.to_async.known_items(item_ids=item_ids)

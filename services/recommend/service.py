@@ -10,15 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Annotated, TypeVar
 
+import bentoml
 from annotated_types import MaxLen, MinLen
 
 from services.core.service_kit import PlatformService, batch_api, platform_service
 
 from .model import Recommended, Recommender
 from .runtime import RECOMMENDER
-from .schemas import ProfileRequest, Recommendations, RecommendRequest, ScoredItem, SimilarItemsRequest
+from .schemas import (
+    IdText,
+    KnownItems,
+    ProfileRequest,
+    Recommendations,
+    RecommendRequest,
+    ScoredItem,
+    SimilarItemsRequest,
+)
 
 MAX_REQUESTS = 256
+MAX_ITEM_IDS = 1000
 R = TypeVar("R")
 
 
@@ -65,6 +75,17 @@ class RecommendService(PlatformService):
 
     def _model(self) -> tuple[Recommender, str]:
         return self.recommender.get(), self.recommender.tag or "unknown"
+
+    @bentoml.api(route="/known_items")
+    def known_items(self, item_ids: Annotated[list[IdText], MinLen(1), MaxLen(MAX_ITEM_IDS)]) -> KnownItems:
+        """Which item ids the served model's catalog holds (the campaign checks feedback with it)."""
+        model, version = self._model()
+        asked = list(dict.fromkeys(item_ids))
+        return KnownItems(
+            known=[i for i in asked if i in model.item_index],
+            unknown=[i for i in asked if i not in model.item_index],
+            model_version=version,
+        )
 
     @batch_api(max_batch_size=128, max_latency_ms=1000)
     def recommend(
