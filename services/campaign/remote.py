@@ -33,18 +33,6 @@ def authorize(proxy: Any, api_key: str | None) -> None:
             shared["X-API-Key"] = api_key
 
 
-async def proxy_ready(proxy: Any, timeout: int = 2) -> bool:
-    """Whether a dependency answers its /readyz (False when unreachable)."""
-    check = getattr(proxy, "is_ready", None)
-    if check is None:
-        return True
-    try:
-        return bool(await check(timeout))
-    except Exception as exc:
-        log.debug("dependency readiness check failed: %s", exc)
-        return False
-
-
 class RemoteDependencies:
     def __init__(self, recommend: Any, text: Any, creative: Any, vision: Any | None = None) -> None:
         self._recommend = recommend
@@ -77,3 +65,6 @@ class RemoteDependencies:
             return None
         items = [ClassifyItem.model_validate({"image": b, "top_k": 1}) for b in images_base64]
         return await self._vision.vision.classify(images=items)
+
+    async def known_items(self, item_ids: list[str]) -> Any:
+        return await self._recommend.to_async.known_items(item_ids=item_ids)

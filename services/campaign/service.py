@@ -11,6 +11,7 @@ PostgreSQL, ``services.core.feedback``), and
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Literal
 
@@ -31,6 +32,7 @@ from services.text.service import TextService
 
 from .background import every
 from .cancellation import until_done_or_gone
+from .catalog import CatalogCheck, CatalogUnavailable
 from .chooser import VariantChooser
 from .composer import Composer
 from .events import EventBatch, FeedbackAck, IdText, VariantStatsResponse, as_log_event
@@ -94,6 +96,11 @@ class CampaignService(PlatformService):
             )
         deps = RemoteDependencies(self.recommend, self.text, self.creative, vision)
         self.composer = Composer(deps, settings, self.chooser)
+        self.catalog = (
+            CatalogCheck(deps.known_items, settings.recommend_timeout_s, feedback.item_cache_s)
+            if feedback.check_items
+            else None
+        )
         if store.s3_uri:  # one shipper at a time across all tasks: the store's lease
             every(feedback.ship_every_s, "ship-feedback", lambda: ship_to_s3(self.log, store))
         log.info("feedback store at %s", self.log.location)
@@ -137,16 +144,30 @@ class CampaignService(PlatformService):
             raise InvalidArgument(_errors(exc)) from None
         receive = getattr(ctx.request, "receive", None)
         response = await until_done_or_gone(self.composer.run(request), receive)
+        if self.catalog is not None:  # served items are catalog items: feedback on them needs no question
+            self.catalog.remember(item.item_id for item in response.items)
         for reason in response.degraded:
             dependency, _, kind = reason.partition(": ")
             DEGRADED.labels(dependency=dependency, reason=kind).inc()
         return response
 
     @bentoml.api(route="/feedback")
-    def feedback(self, events: EventBatch) -> FeedbackAck:
-        """Append events to the feedback store; the answer is sent only after the commit is durable."""
+    async def feedback(self, events: EventBatch) -> FeedbackAck:
+        """Append events to the feedback store; the answer is sent only after the commit is durable.
+
+        Every item must be in the recommender's catalog (400 naming the unknown ones); raw customer
+        numbers were pseudonymized while the events were parsed.
+        """
+        if self.catalog is not None:
+            try:
+                unknown = await self.catalog.unknown(e.item for e in events)
+            except CatalogUnavailable as exc:  # nothing stored: the client retries with the same ids
+                raise ServiceUnavailable(f"{exc}; retry with the same event ids") from None
+            if unknown:
+                shown = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+                raise InvalidArgument(f"items not in the recommender's catalog: {shown}; nothing was stored")
         try:
-            result = self.log.append([as_log_event(e) for e in events])
+            result = await asyncio.to_thread(self.log.append, [as_log_event(e) for e in events])
         except StoreUnavailable as exc:  # nothing acknowledged: the client retries with the same ids
             raise ServiceUnavailable(f"{exc}; retry with the same event ids") from None
         return FeedbackAck(accepted=result.accepted, duplicates=result.duplicates, last_seq=result.last_seq)

@@ -122,6 +122,12 @@ class FeedbackSettings(BaseSettings):
     ship_every_s: float = Field(
         0.0, ge=0, description="Ship to ADSERVE_FEEDBACK_S3_URI from the service this often; 0 = only by command."
     )
+    check_items: bool = Field(
+        True,
+        description="Refuse events whose item is not in the recommender's catalog (asked of recommend, cached); "
+        "false only where the feedback source is trusted to send catalog items.",
+    )
+    item_cache_s: float = Field(600.0, ge=0, le=86_400, description="How long a known item id is remembered.")
 
 
 @lru_cache(maxsize=1)

@@ -120,3 +120,11 @@ class Recommendations(BaseModel):
         description="Set (and items empty) when an id that passed validation is not in the model version that "
         "answered (swapped in meanwhile): this row failed, the others of the batch did not; retry it.",
     )
+
+
+class KnownItems(BaseModel):
+    """Which of the asked item ids are in the served model's catalog."""
+
+    known: list[str]
+    unknown: list[str]
+    model_version: str

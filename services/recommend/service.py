@@ -27,6 +27,8 @@ from .schemas import (
     MAX_CATALOG_ITEMS,
     CatalogItem,
     CatalogItemsResponse,
+    IdText,
+    KnownItems,
     ProfileRequest,
     Recommendations,
     RecommendRequest,
@@ -35,6 +37,7 @@ from .schemas import (
 )
 
 MAX_REQUESTS = 256
+MAX_ITEM_IDS = 1000
 R = TypeVar("R")
 
 
@@ -85,6 +88,17 @@ class RecommendService(PlatformService):
 
     def _model(self) -> tuple[Recommender, str]:
         return self.recommender.get(), self.recommender.tag or "unknown"
+
+    @bentoml.api(route="/known_items")
+    def known_items(self, item_ids: Annotated[list[IdText], MinLen(1), MaxLen(MAX_ITEM_IDS)]) -> KnownItems:
+        """Which item ids the served model's catalog holds (the campaign checks feedback with it)."""
+        model, version = self._model()
+        asked = list(dict.fromkeys(item_ids))
+        return KnownItems(
+            known=[i for i in asked if i in model.item_index],
+            unknown=[i for i in asked if i not in model.item_index],
+            model_version=version,
+        )
 
     @batch_api(max_batch_size=128, max_latency_ms=1000)
     def recommend(

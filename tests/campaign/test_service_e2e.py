@@ -142,15 +142,16 @@ def test_auth_on_every_route(server: BentoServer, users: list[str]) -> None:
     assert API_KEY not in server.log_text()
 
 
-def test_feedback_moves_the_bandit(server: BentoServer, users: list[str]) -> None:
+def test_feedback_moves_the_bandit(server: BentoServer, users: list[str], base_model: bentoml.Model) -> None:
     now = datetime.now(UTC).isoformat()
+    item = load_recommender(base_model).item_ids[0]  # feedback may only name catalog items
 
     def events(copy: str, event: str, n: int) -> list[dict[str, object]]:
         return [
             {
                 "event_id": uuid.uuid4().hex,
                 "user": users[0],
-                "item": "X1",
+                "item": item,
                 "event": event,
                 "variant": f"{copy}/coral_flat",
                 "ts": now,
