@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from services.core.capabilities import get_catalog
+
 if TYPE_CHECKING:
     from services.core.feedback import FeedbackStore
 
 app = typer.Typer(help="Campaign composition and the feedback loop (online learning, bandits).", no_args_is_help=True)
-TARGET = "services.campaign.service:CampaignService"
+TARGET = get_catalog()["campaign"].service
 
 
 def _log() -> FeedbackStore:
@@ -183,7 +185,7 @@ def figures(title: str = typer.Option("WHITE HANGING HEART T-LIGHT HOLDER", help
 
 @app.command()
 def serve(
-    port: int = 3000,
+    port: int = get_catalog()["campaign"].port,
     host: str = "0.0.0.0",
     depends: list[str] = typer.Option([], help="name=URL of a dependency served elsewhere (split deployment)."),
 ) -> None:

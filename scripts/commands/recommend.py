@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import typer
+
+from scripts.commands.serving import serve_capability
 
 app = typer.Typer(help="Hybrid LightFM recommendation from an ingested data set.", no_args_is_help=True)
 
@@ -52,6 +51,7 @@ def update(
     """Fold new feedback into the served recommender; exit 0 on promote/skip, 3 on rollback (single runs)."""
     import time
 
+    from services.core.artifact_store import AliasConflictError
     from services.core.feedback import open_store
     from services.recommend.training.online_update import run_update
     from services.recommend.training.update_settings import get_update_settings
@@ -63,7 +63,7 @@ def update(
     while True:
         try:
             outcome = run_update(store, settings)
-        except LookupError as exc:  # no served model yet (ArtifactNotFoundError)
+        except (LookupError, AliasConflictError) as exc:  # no served model yet, or the alias moved meanwhile
             typer.echo(f"cannot update: {exc}", err=True)
             if period <= 0:
                 raise typer.Exit(2) from None
@@ -118,15 +118,9 @@ def prepare() -> None:
 
 
 @app.command()
-def serve(port: int = 3000, host: str = "0.0.0.0") -> None:
+def serve(
+    port: int | None = typer.Option(None, help="Default: the capability's port in services/catalog.yaml."),
+    host: str = "0.0.0.0",
+) -> None:
     """``bentoml serve`` the recommend service."""
-    cmd = [
-        os.path.join(os.path.dirname(sys.executable), "bentoml"),
-        "serve",
-        "services.recommend.service:RecommendService",
-        "--host",
-        host,
-        "--port",
-        str(port),
-    ]
-    raise typer.Exit(subprocess.call(cmd))
+    serve_capability("recommend", port, host)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import typer
 
+from scripts.commands.serving import serve_capability
 from services.text.training.guard_evaluation import GuardReport
 
 app = typer.Typer(
@@ -198,8 +196,9 @@ def prepare() -> None:
 
 
 @app.command()
-def serve(port: int = 3000, host: str = "0.0.0.0") -> None:
+def serve(
+    port: int | None = typer.Option(None, help="Default: the capability's port in services/catalog.yaml."),
+    host: str = "0.0.0.0",
+) -> None:
     """``bentoml serve`` the text service."""
-    bentoml_bin = os.path.join(os.path.dirname(sys.executable), "bentoml")
-    cmd = [bentoml_bin, "serve", "services.text.service:TextService", "--host", host, "--port", str(port)]
-    raise typer.Exit(subprocess.call(cmd))
+    serve_capability("text", port, host)

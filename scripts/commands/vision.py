@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import typer
+
+from scripts.commands.serving import serve_capability
 
 app = typer.Typer(help="Product-image classification and visual similarity (Fashion-MNIST).", no_args_is_help=True)
 
@@ -165,8 +164,9 @@ def import_hf(
 
 
 @app.command()
-def serve(port: int = 3000, host: str = "0.0.0.0") -> None:
+def serve(
+    port: int | None = typer.Option(None, help="Default: the capability's port in services/catalog.yaml."),
+    host: str = "0.0.0.0",
+) -> None:
     """``bentoml serve`` the vision service."""
-    bentoml_bin = os.path.join(os.path.dirname(sys.executable), "bentoml")
-    cmd = [bentoml_bin, "serve", "services.vision.service:VisionService", "--host", host, "--port", str(port)]
-    raise typer.Exit(subprocess.call(cmd))
+    serve_capability("vision", port, host)

@@ -1,7 +1,9 @@
 """Request and response models of the recommend service.
 
 Ids are checked against the served model while the request is parsed, so an unknown id is a 400
-for that request alone and never reaches (or fails) a batch shared with other callers.
+for that request alone and never reaches (or fails) a batch shared with other callers. An id that
+passed validation but is gone from a model swapped in before the batch ran fails its own row
+(``Recommendations.error``), never the batch.
 Serving takes the pseudonymous ``user_id`` produced by training; a caller holding only the raw
 customer number may send ``customer_id`` and the server pseudonymizes it with its HMAC key.
 """
@@ -13,6 +15,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from services.core.privacy import pseudonymize
+from services.core.schema_examples import schema_example
 from services.core.settings import get_settings
 from services.core.text_types import DisplayText
 
@@ -38,6 +41,8 @@ class _Strict(BaseModel):
 
 
 class RecommendRequest(_Strict):
+    model_config = ConfigDict(json_schema_extra=schema_example({"customer_id": "12867", "k": 5}))
+
     user_id: IdText | None = Field(None, description="Pseudonymous user id (u_…), as produced by training.")
     customer_id: IdText | None = Field(None, description="Raw customer number; pseudonymized on the server.")
     k: int = Field(10, ge=1, le=MAX_K)
@@ -57,11 +62,17 @@ class RecommendRequest(_Strict):
 
 
 class SimilarItemsRequest(_Strict):
+    model_config = ConfigDict(json_schema_extra=schema_example({"item_id": "85123A", "k": 5}))
+
     item_id: KnownItemId
     k: int = Field(10, ge=1, le=MAX_K)
 
 
 class ProfileRequest(_Strict):
+    model_config = ConfigDict(
+        json_schema_extra=schema_example({"country": "France", "recent_item_ids": ["85123A", "22423"], "k": 5})
+    )
+
     country: str | None = Field(None, max_length=64, description="Country; unknown countries fall back to none.")
     recent_item_ids: list[KnownItemId] = Field(default_factory=list, max_length=MAX_RECENT_ITEMS)
     attributes: dict[Annotated[str, Field(min_length=1, max_length=40)], Annotated[str, Field(max_length=100)]] = Field(
@@ -106,4 +117,17 @@ class CatalogItemsResponse(BaseModel):
 class Recommendations(BaseModel):
     key: str = Field(description="The user id, item id or 'profile' the list is for.")
     items: list[ScoredItem]
+    model_version: str
+    error: str | None = Field(
+        None,
+        description="Set (and items empty) when an id that passed validation is not in the model version that "
+        "answered (swapped in meanwhile): this row failed, the others of the batch did not; retry it.",
+    )
+
+
+class KnownItems(BaseModel):
+    """Which of the asked item ids are in the served model's catalog."""
+
+    known: list[str]
+    unknown: list[str]
     model_version: str

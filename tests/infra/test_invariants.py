@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
+from services.core.capabilities import get_catalog
 from tests.infra.conftest import (
     ENVS,
-    SERVICES,
     STACK,
     TfModule,
     as_list,
@@ -21,21 +21,6 @@ from tests.infra.conftest import (
 
 ANYWHERE = ("0.0.0.0/0", "::/0")
 
-EXPECTED_PATHS = {
-    "recommend": ["/recommend", "/recommend_for_profile", "/similar_items"],
-    "text": ["/generate_description", "/stream_description", "/summarize_reviews", "/check_compliance"],
-    "vision": ["/classify", "/embed", "/similar_products"],
-    "creative": ["/generate_image", "/style_transfer", "/enhance", "/compose_banner", "/restyle"],
-    "campaign": ["/campaign", "/feedback", "/variant_stats"],
-}
-EXPECTED_MODELS = {
-    "recommend": {"ADSERVE_RECOMMEND_MODEL": "recommend-lightfm"},
-    "text": {"ADSERVE_TEXT_GENERATOR_MODEL": "text-generator", "ADSERVE_TEXT_SUMMARIZER_MODEL": "text-summarizer"},
-    "vision": {"ADSERVE_VISION_MODEL": "vision-classifier"},
-    "creative": {"ADSERVE_CREATIVE_MODEL": "creative-diffusion"},
-    "campaign": {},
-}
-
 
 def _service_call(stack: TfModule) -> dict:
     return stack.modules["service"]
@@ -46,11 +31,20 @@ def _service_call(stack: TfModule) -> dict:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_catalog_lists_the_five_services_with_their_paths_and_models(catalog: dict) -> None:
-    assert set(catalog) == set(SERVICES)
+def test_catalog_deploys_every_capability_with_its_routes_models_and_gpu(catalog: dict, stack: TfModule) -> None:
+    capabilities = get_catalog()
+    assert sorted(catalog) == sorted(capabilities.names)
     for svc, cfg in catalog.items():
-        assert cfg["paths"] == EXPECTED_PATHS[svc], svc
-        assert {m["env"]: m["name"] for m in cfg["models"]} == EXPECTED_MODELS[svc], svc
+        cap = capabilities[svc]
+        assert cfg["paths"] == cap.paths, svc
+        assert {m["env"]: m["name"] for m in cfg["models"]} == {m.env: m.name for m in cap.models}, svc
+        assert cfg["dependencies"] == list(cap.depends_on), svc
+        assert (cfg["gpu_count"] > 0) == cap.gpu, svc
+    # The facts are read from the catalog file, not written a second time in HCL.
+    assert 'yamldecode(file("${path.module}/../../services/catalog.yaml"))' in stack.locals["capability_catalog"]
+    assert set(stack.locals["service_sizing"]) == set(capabilities.names)
+    for sizes in stack.locals["service_sizing"].values():
+        assert not {"paths", "models", "dependencies", "gpu_count", "compute"} & set(sizes)
 
 
 def test_every_service_is_instantiated_from_the_catalog(stack: TfModule) -> None:
@@ -244,16 +238,12 @@ def test_api_keys_and_hmac_key_come_from_ssm_never_plain_env(stack: TfModule, se
 
 
 def test_campaign_reaches_its_dependencies_through_service_connect(
-    catalog: dict, stack: TfModule, service_module: TfModule
+    catalog: dict, evaluated: dict, stack: TfModule, service_module: TfModule
 ) -> None:
     assert catalog["campaign"]["dependencies"] == ["recommend", "text", "creative"]
     assert catalog["campaign"]["feedback"] is True
-    assert stack.locals["service_class_names"] == {
-        "recommend": "RecommendService",
-        "text": "TextService",
-        "vision": "VisionService",
-        "creative": "CreativeService",
-    }
+    assert evaluated["service_class_names"] == {n: c.class_name for n, c in get_catalog().capabilities.items()}
+    assert evaluated["service_class_names"]["recommend"] == "RecommendService"
     env = stack.locals["service_environment"]
     assert "BENTOML_RUNNER_MAP" in env and '"http://${dep}:3000"' in env
     assert "ADSERVE_FEEDBACK_S3_URI" in env and "ADSERVE_FEEDBACK_DIR" not in env
