@@ -29,10 +29,13 @@ The adaptive-batching dispatcher
 
 from __future__ import annotations
 
+import time
+from functools import lru_cache
 from typing import Any
 
 import bentoml
 from _bentoml_impl.server import app as service_app
+from _bentoml_sdk.io_models import IORootModel
 from bentoml._internal.marshal import dispatcher
 
 PINNED_VERSION = "1.4.40"
@@ -77,14 +80,37 @@ class BoundedWaitOptimizer(dispatcher.Optimizer):
         self.wait = min(self.wait, self.max_wait_s)
 
 
+QUEUE_WAIT_METRIC = "adserve_batch_queue_wait_seconds"
+QUEUE_WAIT_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
+@lru_cache(maxsize=1)
+def _queue_wait_histogram() -> Any:
+    """Created at the first batch, in the worker, once BentoML has set up multiprocess metrics."""
+    from prometheus_client import Histogram
+
+    return Histogram(
+        QUEUE_WAIT_METRIC,
+        "Time the oldest request of each adaptive batch waited in the dispatcher's queue.",
+        buckets=QUEUE_WAIT_BUCKETS,
+    )
+
+
 class PlatformDispatcher(dispatcher.CorkDispatcher):  # type: ignore[type-arg]
-    """BentoML's ``CorkDispatcher`` with ``BoundedWaitOptimizer`` (see the module docstring)."""
+    """BentoML's ``CorkDispatcher`` with ``BoundedWaitOptimizer`` (see the module docstring), and the
+    queue wait of every batch as a Prometheus histogram (``adserve_batch_queue_wait_seconds``)."""
 
     max_wait_s: float = 0.0
+    record_metrics: bool = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.optimizer = BoundedWaitOptimizer(self.max_latency, type(self).max_wait_s)
+
+    async def outbound_call(self, inputs_info: tuple[Any, ...], training: bool = False) -> None:
+        if self.record_metrics and inputs_info:
+            _queue_wait_histogram().observe(max(0.0, time.time() - inputs_info[0].enqueue_time))
+        await super().outbound_call(inputs_info, training=training)
 
 
 def install_dispatcher(max_wait_ms: float) -> None:
@@ -96,3 +122,23 @@ def install_dispatcher(max_wait_ms: float) -> None:
     check_version()
     PlatformDispatcher.max_wait_s = max_wait_ms / 1000.0
     service_app.CorkDispatcher = PlatformDispatcher  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- output media types
+
+
+def fix_output_media_types(service: Any) -> list[str]:
+    """Compute the media type of every list (root-model) output once, when the service is declared.
+
+    BentoML's ``IORootModel.mime_type()`` (``_bentoml_sdk/io_models.py``) regenerates the output
+    type's whole JSON schema on every response only to find ``application/json`` for a list; a set
+    ``media_type`` class attribute is returned as is. Streaming outputs are left alone. Returns the
+    names of the APIs fixed.
+    """
+    fixed = []
+    for name, api in service.apis.items():
+        spec = api.output_spec
+        if issubclass(spec, IORootModel) and spec.media_type is None and not api.is_stream:
+            spec.media_type = spec.mime_type()
+            fixed.append(name)
+    return fixed

@@ -70,6 +70,21 @@ class PlatformSettings(BaseSettings):
     max_concurrency: int | None = Field(None, ge=1, description="Overrides the service's traffic.max_concurrency.")
     timeout_s: float | None = Field(None, gt=0, description="Overrides the service's traffic.timeout (seconds).")
     batching: bool = Field(True, description="Adaptive batching on batchable APIs (off only for benchmarks).")
+    batching_apis: str | None = Field(
+        None,
+        description="Comma-separated '<capability>.<api>' names (e.g. 'vision.embed') served with adaptive batching, "
+        "or 'all'; unset = each API's default, chosen from the benchmarks (docs/benchmarks.md).",
+    )
+    workers: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="Worker processes per service. Each worker loads its own copy of the models, so memory grows "
+        "with the count (docs/benchmarks.md); unset = one per core for CPU services, the service's own value else.",
+    )
+    access_log: bool | None = Field(
+        None, description="BentoML's access log line per request; unset = off for high-rate services, on for others."
+    )
     batch_wait_ms: float = Field(
         0.0,
         ge=0.0,
@@ -85,6 +100,15 @@ class PlatformSettings(BaseSettings):
         if value != "local" and not value.startswith("s3://"):
             raise ValueError("model_store must be 'local' or an s3://bucket/prefix URL")
         return value.rstrip("/")
+
+    def batched(self, api: str, default: bool) -> bool:
+        """Whether the API ``<capability>.<name>`` is served with adaptive batching."""
+        if not self.batching:
+            return False
+        if self.batching_apis is None:
+            return default
+        wanted = {name.strip() for name in self.batching_apis.split(",") if name.strip()}
+        return "all" in wanted or api in wanted
 
     @property
     def uses_s3(self) -> bool:

@@ -25,8 +25,8 @@ def _as_response(key: str, items: list[Recommended], version: str) -> Recommenda
 
 @platform_service(
     name="recommend",
+    access_log=False,
     traffic={"timeout": 30, "max_concurrency": 512},
-    workers=1,
     threads=2,
     resources={"cpu": "2", "memory": "2Gi"},
 )
