@@ -394,6 +394,17 @@ def models_command(
         log.info("model %s built in %.1fs", tag, time.perf_counter() - started)
 
 
+@app.command("gpu-table")
+def gpu_table_command() -> None:
+    """Render docs/benchmarks/gpu/*.json (from scripts/gpu_check.sh) into docs/benchmarks.md."""
+    from . import gpu_table
+
+    if not gpu_table.update_doc():
+        typer.echo(f"no {gpu_table.BEGIN} … {gpu_table.END} markers in {gpu_table.DOC}", err=True)
+        raise typer.Exit(1)
+    typer.echo(gpu_table.render())
+
+
 @app.command("list")
 def list_endpoints() -> None:
     """Registered endpoints and whether their service exists in this checkout."""

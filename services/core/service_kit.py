@@ -15,11 +15,10 @@ from typing import Any, TypeVar
 
 import bentoml
 
-from .bentoml_compat import fix_output_media_types, install_dispatcher
+from .bentoml_compat import fix_output_media_types, install_capacity_answers, install_dispatcher
 from .managed_model import ManagedModel
 from .middleware import PlatformMiddleware
 from .model_info import ModelInfoResponse, describe
-from .overload import install as install_overload_answers
 from .redaction import install_redaction
 from .settings import PlatformSettings, get_settings
 
@@ -91,7 +90,7 @@ def platform_service(*, access_log: bool = True, **service_kwargs: Any) -> Calla
     """
 
     def decorate(cls: C) -> Any:
-        install_overload_answers()
+        install_capacity_answers()
         settings = get_settings()
         install_dispatcher(settings.batch_wait_ms)
         svc = bentoml.service(**serving_config(settings, service_kwargs, access_log=access_log))(cls)

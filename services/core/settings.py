@@ -14,6 +14,7 @@ import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,8 +34,10 @@ class PlatformSettings(BaseSettings):
     )
     s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint; None means AWS S3.")
     s3_region: str = "us-east-1"
-    s3_max_attempts: int = Field(4, ge=1, le=20, description="Attempts for S3 calls at start-up.")
-    s3_backoff_s: float = Field(0.5, ge=0.0, le=60.0, description="First back-off delay, doubled per attempt.")
+    s3_max_attempts: int = Field(4, ge=1, le=20, description="Attempts per S3 call, first included (botocore).")
+    s3_retry_mode: Literal["standard", "adaptive", "legacy"] = Field(
+        "standard", description="botocore's retry mode (exponential back-off with jitter in 'standard')."
+    )
     s3_connect_timeout_s: float = Field(5.0, gt=0)
     s3_read_timeout_s: float = Field(30.0, gt=0)
 
