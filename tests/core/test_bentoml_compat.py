@@ -204,3 +204,59 @@ def test_platform_dispatcher_holds_nothing_after_a_burst() -> None:
     bentoml_compat.PlatformDispatcher.max_wait_s = 0.0
     before, after = asyncio.run(_hold_after_burst(bentoml_compat.PlatformDispatcher))
     assert _median(before) < 0.005 and _median(after) < 0.005
+
+
+def test_list_output_media_type_is_fixed_once() -> None:
+    import bentoml
+
+    @bentoml.service
+    class Echo:
+        @bentoml.api(batchable=True)
+        def echo(self, xs: list[int]) -> list[int]:
+            return xs
+
+        @bentoml.api
+        def one(self, x: int) -> dict[str, int]:
+            return {"x": x}
+
+    assert Echo.apis["echo"].output_spec.media_type is None
+    assert "echo" in bentoml_compat.fix_output_media_types(Echo)
+    assert Echo.apis["echo"].output_spec.media_type == "application/json"
+    assert bentoml_compat.fix_output_media_types(Echo) == [], "a second pass finds nothing left to fix"
+
+
+def test_capacity_middleware_shape_relied_on() -> None:
+    from bentoml._internal.server.http import traffic
+
+    source = inspect.getsource(traffic)
+    for fragment in ("class MaxConcurrencyMiddleware", "self._semaphore", "self.skip_paths"):
+        assert fragment in source, f"bentoml's traffic module no longer has {fragment!r}"
+    bentoml_compat.install_capacity_answers()
+    assert traffic.MaxConcurrencyMiddleware is bentoml_compat.RetryAfterMaxConcurrency
+    factory = inspect.getsource(service_app.ServiceAppFactory)
+    assert "MaxConcurrencyMiddleware" in factory, "the service app no longer reads the class from traffic"
+
+
+def test_home_and_client_headers() -> None:
+    import os
+
+    assert bentoml_compat.bentoml_home() == Path(os.environ["BENTOML_HOME"])
+
+    from _bentoml_impl.client import RemoteProxy
+    from _bentoml_impl.client.proxy2 import AsyncClient
+
+    assert inspect.getsource(RemoteProxy).count("AsyncClient(") >= 1, "proxies no longer build proxy2.AsyncClient"
+    client = AsyncClient("http://127.0.0.1:9", server_ready_timeout=0)  # connects lazily
+    assert bentoml_compat.add_client_header(client, "X-API-Key", "k")
+    assert client.default_headers["X-API-Key"] == "k"
+    assert client._session_manager._headers["X-API-Key"] == "k", "the pooled session would not send it"
+    assert not bentoml_compat.add_client_header(object(), "X-API-Key", "k")
+
+
+def test_worker_entry_points_exist() -> None:
+    from _bentoml_impl import loader
+    from bentoml._internal.context import server_context
+
+    assert callable(loader.load)
+    for name in ("service_type", "service_name", "worker_index", "bento_name", "bento_version"):
+        assert hasattr(server_context, name), f"server_context.{name} is gone"
