@@ -13,6 +13,10 @@ from .runtime import RECOMMENDER
 from .schemas import ProfileRequest, Recommendations, RecommendRequest, ScoredItem, SimilarItemsRequest
 
 MAX_REQUESTS = 256
+# Adaptive batching does not pay for these APIs on CPU (batched ÷ unbatched 0.88–1.07 at 64 clients,
+# docs/benchmarks.md): off by default, ADSERVE_BATCHING_APIS=recommend.recommend,... turns it on.
+# When on, only a request that has queued this long is shed (503).
+QUEUE_DEADLINE_MS = 10_000
 
 
 def _as_response(key: str, items: list[Recommended], version: str) -> Recommendations:
@@ -38,7 +42,7 @@ class RecommendService(PlatformService):
     def _model(self) -> tuple[Recommender, str]:
         return self.recommender.get(), self.recommender.tag or "unknown"
 
-    @batch_api(max_batch_size=128, max_latency_ms=1000)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
     def recommend(
         self, requests: Annotated[list[RecommendRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -49,7 +53,7 @@ class RecommendService(PlatformService):
         )
         return [_as_response(r.user_id or "", items, version) for r, items in zip(requests, ranked, strict=True)]
 
-    @batch_api(max_batch_size=128, max_latency_ms=1000)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
     def similar_items(
         self, requests: Annotated[list[SimilarItemsRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -58,7 +62,7 @@ class RecommendService(PlatformService):
         ranked = model.similar_items([r.item_id for r in requests], [r.k for r in requests])
         return [_as_response(r.item_id, items, version) for r, items in zip(requests, ranked, strict=True)]
 
-    @batch_api(max_batch_size=128, max_latency_ms=1000)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
     def recommend_for_profile(
         self, requests: Annotated[list[ProfileRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
