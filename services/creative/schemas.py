@@ -6,8 +6,6 @@ message and never reaches the batched pipeline call. Limits come from ``Creative
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from typing import Annotated, Any, Literal
 
@@ -15,12 +13,12 @@ from PIL import Image
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.core.images import MAX_IMAGE_BYTES
+from services.core.images import decode_base64_image as decode_base64_image_core
 from services.core.text_types import DisplayText, clean_display_text
 
 from .settings import get_creative_settings
 
 OutputFormat = Literal["png", "jpeg"]
-_DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.I)
 
 
 # ----------------------------------------------------------------------------- reusable checks
@@ -67,20 +65,8 @@ def check_guidance(value: float | None) -> float | None:
 
 def decode_base64_image(value: str) -> Image.Image:
     """A JPEG/PNG/WebP image from base64 text (a ``data:image/...;base64,`` prefix is allowed)."""
-    from .image_io import safe_decode
-
-    text = _DATA_URL.sub("", value.strip(), count=1)
-    if not text:
-        raise ValueError("empty image: expected base64 of a JPEG, PNG or WebP file")
-    if len(text) > (MAX_IMAGE_BYTES // 3 + 1) * 4 + 4:
-        raise ValueError(f"image larger than {MAX_IMAGE_BYTES} bytes")
-    text = text.replace("-", "+").replace("_", "/")
-    text += "=" * (-len(text) % 4)
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("image is not valid base64") from None
-    return safe_decode(data, get_creative_settings().max_input_pixels)
+    limit = get_creative_settings().max_input_pixels
+    return decode_base64_image_core(value, max_bytes=MAX_IMAGE_BYTES, max_pixels=limit).convert("RGB")
 
 
 def check_base64_image(value: str) -> str:

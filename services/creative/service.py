@@ -19,6 +19,7 @@ from PIL import Image
 from pydantic import Field
 from starlette.responses import Response
 
+from services.core.images import encode_image
 from services.core.managed_model import ManagedModel
 from services.core.service_kit import PlatformService, batch_api, platform_service
 
@@ -27,7 +28,7 @@ from . import handlers
 from .diffusion import DiffusionEngine, load_engine
 from .fonts import FontUnavailableError
 from .grouping import new_seed
-from .image_io import CONTENT_TYPES, encode, read_upload
+from .image_io import CONTENT_TYPES, read_upload
 from .schemas import (
     BannerRequest,
     BannerResponse,
@@ -51,7 +52,7 @@ MAX_PROMPTS_PER_CALL = 16  # prompt items in one HTTP request
 
 
 def image_response(image: Image.Image, fmt: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(content=encode(image, fmt), media_type=CONTENT_TYPES[fmt], headers=headers)
+    return Response(content=encode_image(image, fmt), media_type=CONTENT_TYPES[fmt], headers=headers)
 
 
 def upload(path: Path, what: str) -> Image.Image:
