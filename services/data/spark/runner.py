@@ -52,8 +52,9 @@ def load_raw(source: str) -> pd.DataFrame:
 
 
 def pandas_lake(source: str, lake: str, hmac_key: bytes, outlier_factor: float) -> LakeManifest:
-    from services.recommend.features import description_tokens, item_catalog, user_table
     from services.recommend.training.cleaning import clean_transactions
+
+    from services.recommend.features import description_tokens, item_catalog, user_table
 
     started = time.perf_counter()
     clean, report = clean_transactions(load_raw(source), hmac_key, outlier_factor)
