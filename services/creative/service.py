@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import bentoml
-from annotated_types import MaxLen, MinLen
+from annotated_types import MaxLen
 from bentoml.exceptions import BentoMLException, InvalidArgument, ServiceUnavailable
 from bentoml.validators import ContentType
 from PIL import Image
