@@ -21,7 +21,7 @@ def build_recommend(data_dir: Path, work_dir: Path) -> str:
     raw = load_transactions(data_dir / "online-retail-ii" / "online_retail_ii_2009_2010.parquet")
     customers = raw["Customer ID"].dropna().drop_duplicates().sample(n=300, random_state=0)
     sample = raw[raw["Customer ID"].isin(set(customers))].reset_index(drop=True)
-    cfg = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=8)
+    cfg = TrainConfig(search_trials=1, bootstrap_resamples=200, use_embeddings=False, num_threads=1, clusters=8)
     model = run_training(cfg, max_users=250, raw=sample, report_dir=work_dir / "reports" / "recommend")
     return str(model.tag)
 
