@@ -171,6 +171,8 @@ class OnlineModel:
             item_attribute_vecs=rec.item_attribute_vecs,
             item_attribute_bias=rec.item_attribute_bias,
             metadata=dict(rec.metadata),
+            blend=rec.blend,
+            item_attr_rows=[*self.item_attr_rows, *attr_rows],
         )
         online = OnlineModel(
             grown, lfm, self.item_features, self.user_features, [*self.item_attr_rows, *attr_rows], self.countries
@@ -222,6 +224,8 @@ class OnlineModel:
             item_attribute_vecs=f_emb[self.n_items :].astype(np.float32),
             item_attribute_bias=f_bias[self.n_items :].astype(np.float32),
             metadata=metadata,
+            blend=rec.blend,  # the served blend carries over (its buyer counts are those of the last training)
+            item_attr_rows=[list(r) for r in self.item_attr_rows],
         )
 
 
@@ -265,8 +269,8 @@ class FoldInResult:
 
 
 def _scores(rec: Recommender, users: np.ndarray, n_items: int) -> np.ndarray:
-    vecs = rec.user_vecs[users]
-    return (vecs @ rec.item_vecs[:n_items].T + rec.item_bias[None, :n_items]).astype(np.float32)
+    """Served scores (the blend included) of ``users`` for the first ``n_items`` items."""
+    return rec.scores(rec.user_vecs[users])[:, :n_items].astype(np.float32)
 
 
 def fold_in(current: OnlineModel, interactions: Sequence[Interaction], cfg: OnlineConfig) -> FoldInResult:

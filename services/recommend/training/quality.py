@@ -53,7 +53,8 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "epochs": 30,
     "half_life_days": 60,
 }
-BLEND_WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+# Popularity weights against LightFM scores scaled to unit spread (a log-spaced grid).
+BLEND_WEIGHTS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0)
 BLEND_WINDOWS = (7, 14, 30)
 
 Fitter = Callable[[sp.csr_matrix, sp.coo_matrix | None, dict[str, Any], bool], LightFM]
@@ -301,9 +302,8 @@ def evaluate(
     blend_val = {}
     for window in BLEND_WINDOWS:
         for weight in BLEND_WEIGHTS:
-            blend_val[(window, weight)] = metric_on(val, blended(best_scores, np.log1p(buyers_val[window]), weight))[
-                select
-            ]
+            m = metric_on(val, blended(best_scores, np.log1p(buyers_val[window]), weight))
+            blend_val[(window, weight)] = m[f"precision@{k}"] + m[select]  # the served model must win on both
     blend_window, blend_weight = max(blend_val, key=lambda key: blend_val[key])
     log.info("trending window %d d; blend: window %d d, weight %.2f", trending_window, blend_window, blend_weight)
 
@@ -384,7 +384,7 @@ def evaluate(
             "users": int((np.diff(val.test.indptr) > 0).sum()),
             "search": trials_out,
             "trending": {str(d): v for d, v in trending_val.items()},
-            "blend": [{"window": w, "weight": b, select: v} for (w, b), v in blend_val.items()],
+            "blend": [{"window": w, "weight": b, f"precision@{k}+{select}": v} for (w, b), v in blend_val.items()],
             "cold_start": {"users": len(cold_v.rows), **{n: summarize(pu, k) for n, pu in cold_val.items()}},
             "selected_by": select,
         },

@@ -44,7 +44,11 @@ def _cell(m: dict[str, float], name: str, bold: bool) -> str:
 def interval_table(models: dict[str, dict[str, float]], served: str, k: int = 10) -> str:
     """Rows of models with ``value [lo, hi]`` cells; the served row in bold."""
     names = [n.format(k=k) for n in INTERVAL_METRICS]
-    rows = ["| model | " + " | ".join(n.replace("ndcg", "NDCG").replace("map", "MAP") for n in names) + " |"]
+    rows = [
+        "| model | "
+        + " | ".join(n.replace("ndcg", "NDCG").replace("map", "MAP").replace("auc", "AUC") for n in names)
+        + " |"
+    ]
     rows.append("|---|" + "---|" * len(names))
     for model, m in models.items():
         rows.append(f"| {model} | " + " | ".join(_cell(m, n, model == served) for n in names) + " |")
