@@ -161,9 +161,12 @@ def test_faiss_index_above_catalog_size_keeps_k_and_exclusions(rec: Recommender)
     assert attach_index(big, RecommendSettings(ann_min_items=50_000))["scoring"] == "exact" and big.index is None
 
 
-def test_index_recall_below_minimum_falls_back_to_exact(rec: Recommender, caplog: pytest.LogCaptureFixture) -> None:
+def test_index_recall_below_minimum_falls_back_to_exact(
+    rec: Recommender, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     big = _large(rec, 12_000, seed=1)
-    settings = RecommendSettings(ann_min_items=10_000, ann_check_users=50, ann_min_recall=1.0, ann_nlist=512)
+    monkeypatch.setattr("services.recommend.ann.PROBE_FRACTIONS", (1 / 512,))  # one list of 512 probed: too few
+    settings = RecommendSettings(ann_min_items=10_000, ann_check_users=50, ann_min_recall=0.99, ann_nlist=512)
     with caplog.at_level(logging.WARNING, logger="services.recommend.ann"):
         decision = attach_index(big, settings)
     assert decision["scoring"] == "exact" and big.index is None
