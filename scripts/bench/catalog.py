@@ -303,18 +303,19 @@ def service_path(n: int, *, n_queries: int, seed: int, min_recall: float = 0.95)
     users = [rec.user_ids[u] for u in np.random.default_rng(seed + 1).integers(0, len(rec.user_ids), n_queries)]
     index = rec.index
 
-    def timed() -> tuple[list[float], np.ndarray]:
+    def timed() -> tuple[list[float], list[float], np.ndarray]:
         rec.recommend(users[:4], [K] * 4, [True] * 4)  # warm-up
-        times, rows = [], []
+        times, cpu, rows = [], [], []
         for user in users:
-            t0 = time.perf_counter()
+            c0, t0 = time.thread_time(), time.perf_counter()
             [items_out] = rec.recommend([user], [K], [True])
             times.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
             rows.append([rec.item_index[r.item_id] for r in items_out])
-        return times, np.array(rows, dtype=np.int64)
+        return times, cpu, np.array(rows, dtype=np.int64)
 
     rec.index = None
-    exact_times, truth = timed()
+    exact_times, exact_cpu, truth = timed()
     points = [
         CatalogPoint(
             items=n,
@@ -322,12 +323,13 @@ def service_path(n: int, *, n_queries: int, seed: int, min_recall: float = 0.95)
             method="service-exact",
             recall_at_10=1.0,
             latency_ms=latency_summary(exact_times),
+            cpu_ms=latency_summary(exact_cpu),
             queries=n_queries,
         )
     ]
     if index is not None:
         rec.index = index
-        ann_times, found = timed()
+        ann_times, ann_cpu, found = timed()
         params: dict[str, float | int | str] = {
             "nlist": decision["nlist"],
             "nprobe": decision["nprobe"],
@@ -343,6 +345,7 @@ def service_path(n: int, *, n_queries: int, seed: int, min_recall: float = 0.95)
                 build_s=float(decision["build_s"]),
                 recall_at_10=round(recall(found, truth), 4),
                 latency_ms=latency_summary(ann_times),
+                cpu_ms=latency_summary(ann_cpu),
                 queries=n_queries,
             )
         )

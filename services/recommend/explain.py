@@ -169,7 +169,9 @@ def _summary(by_feature: list[Part], by_past: list[Part]) -> str:
         bits.append("it matches " + " and ".join(f"{p.label} ({p.share:.0%} of the score)" for p in features))
     past = [p for p in by_past if p.kind == "past_item" and p.name != "other_purchases" and p.contribution > 0][:1]
     if past:
-        bits.append(f"it is close to {past[0].label.removeprefix('you bought ')}, which you bought ({past[0].share:.0%})")
+        bits.append(
+            f"it is close to {past[0].label.removeprefix('you bought ')}, which you bought ({past[0].share:.0%})"
+        )
     popular = [p for p in by_feature if p.kind in ("popularity", "country_trending")]
     if popular:
         bits.append(f"{popular[0].label} ({popular[0].share:.0%})")

@@ -57,7 +57,8 @@ DEFAULT_PARAMS: dict[str, Any] = {
 BLEND_WEIGHTS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0)
 BLEND_WINDOWS = (7, 14, 30)
 
-Fitter = Callable[[sp.csr_matrix, sp.coo_matrix | None, dict[str, Any], bool], LightFM]
+# fit(interactions, sample_weight, params, with_features, on_epoch) -> a fitted LightFM model
+Fitter = Callable[[sp.coo_matrix, sp.coo_matrix, dict[str, Any], bool, Callable[[int, LightFM], None] | None], LightFM]
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def evaluate(
     countries: dict[str, str],
     country_col: dict[str, int],
     interactions: Callable[[pd.DataFrame], sp.csr_matrix],
-    fit: Callable[..., LightFM],
+    fit: Fitter,
     user_features: sp.csr_matrix,
     item_features: sp.csr_matrix,
     test_days: int,
@@ -347,7 +348,10 @@ def evaluate(
     no_decay = fit_on(test, {**params, "half_life_days": 0}, True)
     cf_only = fit_on(test, params, False)
     hybrid_s = hybrid_scores(hybrid)
-    buyers = lambda d: baselines.distinct_buyers(test.history, item_index, n_items, test.cutoff, d)  # noqa: E731
+
+    def buyers(days: int | None) -> np.ndarray:
+        return baselines.distinct_buyers(test.history, item_index, n_items, test.cutoff, days)
+
     rows: dict[str, dict[str, np.ndarray]] = {
         "popularity": per_user_metrics(baselines.broadcast(buyers(None), shape[0]), test.train, test.test, k),
         f"trending ({trending_window} d)": per_user_metrics(
