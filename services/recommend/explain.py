@@ -199,7 +199,12 @@ def explain_user(rec: Recommender, user: str, items: Sequence[int], scores: Sequ
 
 
 def explain_profile(
-    rec: Recommender, country: str | None, recent: Sequence[str], items: Sequence[int], scores: Sequence[float]
+    rec: Recommender,
+    country: str | None,
+    recent: Sequence[str],
+    items: Sequence[int],
+    scores: Sequence[float],
+    attributes: dict[str, str] | None = None,
 ) -> list[Explanation]:
     """Explanations for ``/recommend_for_profile`` (model path or the trending-by-country fallback)."""
     if rec.profile_scored_by == "trending_by_country":
@@ -217,7 +222,7 @@ def explain_profile(
             parts = _with_shares([part])
             out.append(Explanation(float(score), "trending_by_country", parts, [], _summary(parts, [])))
         return out
-    vec = rec.profile_vector(country, recent)
+    vec = rec.profile_vector(country, recent, attributes)
     past = np.array([rec.item_index[i] for i in recent], dtype=np.int64)
     weights = np.full(past.size, 1.0 / past.size) if past.size else np.zeros(0)
     base = vec.astype(np.float64) - (weights @ rec.item_vecs[past].astype(np.float64) if past.size else 0.0)

@@ -142,25 +142,35 @@ class Recommender:
         ranked = self._rank(self.user_vecs[rows], max(ks, default=0), exclude)
         return [r[:k] for r, k in zip(ranked, ks, strict=True)]
 
-    def profile_vector(self, country: str | None, recent_item_ids: Sequence[str]) -> np.ndarray:
-        """A never-seen user: country feature vector plus the mean vector of recent items."""
-        vec = self.country_vecs.get(country or "", np.zeros(self.item_vecs.shape[1], dtype=np.float32)).copy()
+    def profile_vector(
+        self, country: str | None, recent_item_ids: Sequence[str], attributes: dict[str, str] | None = None
+    ) -> np.ndarray:
+        """A never-seen user: the mean of their known attribute vectors (country, and any other user
+        attribute the model was trained with, as ``name: value``) plus the mean vector of recent items."""
+        keys = [country] if country else []
+        keys += [v if k == "country" else f"{k}:{v}" for k, v in (attributes or {}).items()]
+        found = [self.country_vecs[k] for k in keys if k in self.country_vecs]
+        d = self.item_vecs.shape[1]
+        vec = np.mean(found, axis=0).astype(np.float32) if found else np.zeros(d, dtype=np.float32)
         if recent_item_ids:
             rows = [self.item_index[i] for i in recent_item_ids]
             vec += self.item_vecs[rows].mean(axis=0)
         return vec
 
     def recommend_for_profiles(
-        self, profiles: Sequence[tuple[str | None, Sequence[str]]], ks: Sequence[int]
+        self,
+        profiles: Sequence[tuple[str | None, Sequence[str]] | tuple[str | None, Sequence[str], dict[str, str]]],
+        ks: Sequence[int],
     ) -> list[list[Recommended]]:
+        """Profiles are (country, recent item ids) or (country, recent item ids, user attributes)."""
         if self.profile_scored_by == "trending_by_country":
-            return [self._trending_for(country, recent, k) for (country, recent), k in zip(profiles, ks, strict=True)]
+            return [self._trending_for(p[0], p[1], k) for p, k in zip(profiles, ks, strict=True)]
         vecs = (
-            np.stack([self.profile_vector(c, recent) for c, recent in profiles])
+            np.stack([self.profile_vector(*p) for p in profiles])
             if profiles
             else np.zeros((0, self.item_vecs.shape[1]), dtype=np.float32)
         )
-        exclude = [np.array([self.item_index[i] for i in recent], dtype=np.int64) for _, recent in profiles]
+        exclude = [np.array([self.item_index[i] for i in p[1]], dtype=np.int64) for p in profiles]
         ranked = self._rank(vecs, max(ks, default=0), exclude)
         return [r[:k] for r, k in zip(ranked, ks, strict=True)]
 

@@ -78,6 +78,9 @@ class ProfileRequest(_Strict):
 
     country: str | None = Field(None, max_length=64, description="Country; unknown countries fall back to none.")
     recent_item_ids: list[KnownItemId] = Field(default_factory=list, max_length=MAX_RECENT_ITEMS)
+    attributes: dict[Annotated[str, Field(min_length=1, max_length=40)], Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=dict, max_length=10, description="Other user attributes, e.g. {'segment': 'gold'}."
+    )
     k: int = Field(10, ge=1, le=MAX_K)
     explain: bool = Field(False, description="Add each item's score explanation.")
 

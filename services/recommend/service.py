@@ -45,6 +45,10 @@ MAX_REQUESTS = 256
 MAX_ITEM_IDS = 1000
 R = TypeVar("R")
 Explainer = Callable[[list[int], list[float]], list[explain.Explanation]]
+# Adaptive batching does not pay for these APIs on CPU (batched ÷ unbatched 0.88–1.07 at 64 clients,
+# docs/benchmarks.md): off by default, ADSERVE_BATCHING_APIS=recommend.recommend,... turns it on.
+# When on, only a request that has queued this long is shed (503).
+QUEUE_DEADLINE_MS = 10_000
 
 
 def _as_response(
@@ -100,8 +104,8 @@ def _per_row(
 
 @platform_service(
     name="recommend",
+    access_log=False,
     traffic={"timeout": 30, "max_concurrency": 512},
-    workers=1,
     threads=2,
     resources={"cpu": "2", "memory": "2Gi"},
 )
@@ -125,7 +129,7 @@ class RecommendService(PlatformService):
             model_version=version,
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=1000)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
     def recommend(
         self, requests: Annotated[list[RecommendRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -151,7 +155,7 @@ class RecommendService(PlatformService):
             ),
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=1000)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
     def similar_items(
         self, requests: Annotated[list[SimilarItemsRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -175,11 +179,11 @@ class RecommendService(PlatformService):
             ),
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=1000)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
     def recommend_for_profile(
         self, requests: Annotated[list[ProfileRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
-        """Users never seen in training, from their country and recently viewed items."""
+        """Users never seen in training, from their country (and other attributes) and recently viewed items."""
         model, version = self._model()
 
         def missing(r: ProfileRequest) -> str | None:
@@ -191,7 +195,7 @@ class RecommendService(PlatformService):
             missing,
             lambda r: "profile",
             lambda rows: model.recommend_for_profiles(
-                [(r.country, r.recent_item_ids) for r in rows], [r.k for r in rows]
+                [(r.country, r.recent_item_ids, r.attributes) for r in rows], [r.k for r in rows]
             ),
             version,
             lambda r, items: _as_response(
@@ -200,7 +204,7 @@ class RecommendService(PlatformService):
                 version,
                 model.profile_scored_by,
                 model,
-                (lambda idx, sc: explain.explain_profile(model, r.country, r.recent_item_ids, idx, sc))
+                (lambda idx, sc: explain.explain_profile(model, r.country, r.recent_item_ids, idx, sc, r.attributes))
                 if r.explain
                 else None,
             ),

@@ -92,6 +92,16 @@ def test_recommendations_carry_catalog_attributes_and_images(deployed: Deployed)
     assert item["image_uri"].endswith(f"photos/{item['item_id']}.png") and Path(item["image_uri"]).exists()
 
 
+def test_new_user_profile_from_user_attributes(deployed: Deployed) -> None:
+    body = {
+        "requests": [{"country": "Japan", "attributes": {"segment": "gold"}, "recent_item_ids": ["PHO-001"], "k": 5}]
+    }
+    resp = deployed.recommend.client.post("/recommend_for_profile", json=body)
+    assert resp.status_code == 200, resp.text
+    items = resp.json()[0]["items"]
+    assert len(items) == 5 and "PHO-001" not in {i["item_id"] for i in items}
+
+
 def test_item_added_after_training_is_recommendable_at_once(deployed: Deployed) -> None:
     client = deployed.recommend.client
     new = {
