@@ -8,11 +8,20 @@ Gaussian has no cluster structure, which makes it a hard case for approximate se
 catalogues cluster by category). Without a local model a low-rank Gaussian stands in.
 
 Scores are ``user · item + bias`` (maximum inner product). Both indexes search the usual
-reduction to nearest neighbours: items get an extra coordinate ``sqrt(max_norm² − norm²)``, queries a
-zero, so the L2 neighbours are the inner-product winners. Latency is per single query on one thread
-unless told otherwise (one request, one core). Built indexes can be cached (``--cache-dir``).
+reduction to nearest neighbours (``services.recommend.ann.mips_to_l2``): items get an extra
+coordinate ``sqrt(max_norm² − norm²)``, queries a zero, so the L2 neighbours are the inner-product
+winners. Latency is per single query on one thread unless told otherwise (one request, one core).
+Built indexes can be cached (``--cache-dir``).
+
+The ``service-*`` points measure the service's own code path instead: a ``Recommender`` over the
+synthetic catalog (the served model's users and purchases, items drawn from the distribution of its
+served (vector, offset) pairs, the blend included), its faiss index attached by
+``ann.attach_index`` exactly as at load time (recall check and the exact fallback included), and
+``Recommender.recommend(user, k=10, exclude_purchased=True)`` timed per request; ``service-exact``
+is the same call with the index off.
 
     python -m scripts.bench.catalog --sizes 10000,100000,1000000 --out catalog.json
+    python -m scripts.bench.catalog --sizes 1000000 --service-only --out catalog.json
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from services.recommend.ann import mips_to_l2
 
 from .machine import load_avg
 from .schemas import CatalogPoint, CatalogResult
@@ -97,12 +108,6 @@ def exact_top_k(items: np.ndarray, queries: np.ndarray) -> np.ndarray:
 
     idx, _ = top_k(queries @ items.T, K)
     return idx
-
-
-def mips_to_l2(items: np.ndarray) -> np.ndarray:
-    norms = np.einsum("ij,ij->i", items, items)
-    extra = np.sqrt(np.maximum(norms.max() - norms, 0.0)).astype(np.float32)
-    return np.ascontiguousarray(np.hstack([items, extra[:, None]]))
 
 
 def recall(found: np.ndarray, truth: np.ndarray) -> float:
@@ -264,6 +269,98 @@ def _ivf_index(geo: Geometry, items: np.ndarray, seed: int, cache_dir: Path | No
     return index, build_s, note
 
 
+def service_path(n: int, *, n_queries: int, seed: int, min_recall: float = 0.95) -> list[CatalogPoint]:
+    """``Recommender.recommend`` over ``n`` synthetic items, with the index ``attach_index`` builds and without."""
+    import dataclasses
+
+    from services.recommend.ann import attach_index
+    from services.recommend.model import Recommender
+    from services.recommend.settings import RecommendSettings
+
+    from .payloads.context import resolve_model_folder
+
+    folder = resolve_model_folder("recommend_model")
+    if folder is None:
+        raise SystemExit("the service-path benchmark needs a local recommend model (train one first)")
+    base = Recommender.load(folder)
+    served = np.hstack([base.item_vecs, (base.score_offset / base.score_scale)[:, None]]).astype(np.float64)
+    geo = Geometry(served.mean(0), np.cov(served, rowvar=False), base.user_vecs, "served model")
+    items, _ = make_catalog(geo, n, 1, seed)
+    rec = dataclasses.replace(
+        base,
+        item_ids=[f"S{i}" for i in range(n)],
+        titles=[""] * n,
+        prices=np.ones(n, np.float32),
+        item_vecs=np.ascontiguousarray(items[:, :-1]),
+        item_bias=np.ascontiguousarray(items[:, -1]),
+        blend=None,  # the blend's offset is already in the drawn biases
+        item_attr_rows=None,
+    )
+    del items
+    settings = RecommendSettings(ann_min_items=1, ann_min_recall=min_recall, ann_seed=seed)
+    decision = attach_index(rec, settings)
+    log.info("catalog %d: service index: %s", n, {k: v for k, v in decision.items() if k != "tried"})
+    users = [rec.user_ids[u] for u in np.random.default_rng(seed + 1).integers(0, len(rec.user_ids), n_queries)]
+    index = rec.index
+
+    def timed() -> tuple[list[float], list[float], np.ndarray]:
+        rec.recommend(users[:4], [K] * 4, [True] * 4)  # warm-up
+        times, cpu, rows = [], [], []
+        for user in users:
+            c0, t0 = time.thread_time(), time.perf_counter()
+            [items_out] = rec.recommend([user], [K], [True])
+            times.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
+            rows.append([rec.item_index[r.item_id] for r in items_out])
+        return times, cpu, np.array(rows, dtype=np.int64)
+
+    rec.index = None
+    exact_times, exact_cpu, truth = timed()
+    points = [
+        CatalogPoint(
+            items=n,
+            dim=rec.item_vecs.shape[1],
+            method="service-exact",
+            recall_at_10=1.0,
+            latency_ms=latency_summary(exact_times),
+            cpu_ms=latency_summary(exact_cpu),
+            queries=n_queries,
+        )
+    ]
+    if index is not None:
+        rec.index = index
+        ann_times, ann_cpu, found = timed()
+        params: dict[str, float | int | str] = {
+            "nlist": decision["nlist"],
+            "nprobe": decision["nprobe"],
+            "load-time recall": decision["recall_at_10"],
+            "check users": decision["check_users"],
+        }
+        points.append(
+            CatalogPoint(
+                items=n,
+                dim=rec.item_vecs.shape[1],
+                method="service-ivf",
+                params=params,
+                build_s=float(decision["build_s"]),
+                recall_at_10=round(recall(found, truth), 4),
+                latency_ms=latency_summary(ann_times),
+                cpu_ms=latency_summary(ann_cpu),
+                queries=n_queries,
+            )
+        )
+    for p in points:
+        log.info(
+            "catalog %d: %s recall@10 %.4f p50 %.3f p99 %.3f ms",
+            n,
+            p.method,
+            p.recall_at_10,
+            p.latency_ms.p50 or 0,
+            p.latency_ms.p99 or 0,
+        )
+    return points
+
+
 def run_catalog(
     sizes: list[int],
     *,
@@ -274,6 +371,8 @@ def run_catalog(
     threads: int = 1,
     seed: int = 0,
     cache_dir: Path | None = None,
+    service: bool = True,
+    service_only: bool = False,
 ) -> CatalogResult:
     import faiss
 
@@ -282,6 +381,10 @@ def run_catalog(
     geo = model_geometry() or synthetic_geometry()
     points: list[CatalogPoint] = []
     for n in sizes:
+        if service or service_only:
+            points += service_path(n, n_queries=n_queries, seed=seed)
+        if service_only:
+            continue
         points += bench_size(
             geo,
             n,
@@ -312,6 +415,8 @@ def main() -> None:
     parser.add_argument("--ef-construction", type=int, default=80)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--cache-dir", type=Path, default=None)
+    parser.add_argument("--service-only", action="store_true", help="Only the service's own code path.")
+    parser.add_argument("--no-service", action="store_true", help="Skip the service's own code path.")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -323,6 +428,8 @@ def main() -> None:
         ef_construction=args.ef_construction,
         threads=args.threads,
         cache_dir=args.cache_dir,
+        service=not args.no_service,
+        service_only=args.service_only,
     )
     args.out.write_text(result.model_dump_json(indent=1))
 

@@ -90,9 +90,10 @@ def _run_catalog_subprocess(
     run_dir: Path,
     env: dict[str, str],
     cache_dir: Path | None = None,
+    extra: list[str] | None = None,
 ) -> tuple[CatalogResult | None, str | None]:
     out = run_dir / "catalog.json"
-    cmd = [sys.executable, "-m", "scripts.bench.catalog", "--sizes", ",".join(map(str, sizes))]
+    cmd = [sys.executable, "-m", "scripts.bench.catalog", "--sizes", ",".join(map(str, sizes)), *(extra or [])]
     cmd += ["--queries", str(queries), "--ef-search", ",".join(map(str, ef_search)), "--threads", str(threads)]
     cmd += ["--out", str(out)] + (["--cache-dir", str(cache_dir)] if cache_dir else [])
     env = {
@@ -263,13 +264,23 @@ def catalog_command(
     threads: int = typer.Option(1, help="Search threads."),
     models_home: Path | None = typer.Option(None, help="BENTOML_HOME holding the recommend model (default .bentoml)."),
     out: Path | None = typer.Option(None, help="Report folder."),
+    service_only: bool = typer.Option(False, help="Only the service's own code path (Recommender + its index)."),
 ) -> None:
-    """Only the catalog-scale benchmark (exact numpy top-10 against HNSW)."""
+    """Only the catalog-scale benchmark (exact numpy top-10 against HNSW, IVF and the service's own path)."""
     _setup_logging()
     run_dir = _run_dir(out, False)
     env = _prepare_env(models_home, False, run_dir)
     cache = PROJECT_ROOT / "var" / "cache" / "bench"
-    result, err = _run_catalog_subprocess(_csv_ints(sizes), queries, _csv_ints(ef_search), threads, run_dir, env, cache)
+    result, err = _run_catalog_subprocess(
+        _csv_ints(sizes),
+        queries,
+        _csv_ints(ef_search),
+        threads,
+        run_dir,
+        env,
+        cache,
+        ["--service-only"] if service_only else None,
+    )
     if err:
         typer.echo(err, err=True)
         raise typer.Exit(1)

@@ -17,7 +17,7 @@ def build_recommend(data_dir: Path, work_dir: Path) -> str:
     from services.recommend.training.pipeline import run_training
     from services.recommend.training.trainer import TrainConfig
 
-    cfg = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=8)
+    cfg = TrainConfig(search_trials=1, bootstrap_resamples=200, use_embeddings=False, num_threads=1, clusters=8)
     model = run_training(cfg, max_users=250, report_dir=work_dir / "reports" / "recommend")
     return str(model.tag)
 

@@ -178,6 +178,10 @@ class CatalogPoint(_Model):
     latency_ms: Latency
     queries: int
     batch_ms_per_query: float | None = Field(None, description="Per query when 64 queries are searched at once.")
+    cpu_ms: Latency | None = Field(
+        None,
+        description="Thread CPU time per query (service-path points): the work itself, without waiting for a core.",
+    )
 
 
 class CatalogResult(_Model):

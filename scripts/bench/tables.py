@@ -124,9 +124,11 @@ def catalog_table(catalog: CatalogResult) -> str:
                 _f(p.latency_ms.p50, 3),
                 _f(p.latency_ms.p99, 3),
                 _f(p.batch_ms_per_query, 3),
+                _f(p.cpu_ms.p99, 3) if p.cpu_ms else "–",
             ]
         )
     header = ["items", "method", "parameters", "build s", "recall@10", "p50 ms", "p99 ms", "ms/query (batch 64)"]
+    header += ["CPU p99 ms"]
     return _table(header, rows)
 
 

@@ -18,16 +18,15 @@ from scripts.commands.serving import serve_capability
 app = typer.Typer(help="Hybrid LightFM recommendation from an ingested data set.", no_args_is_help=True)
 
 
-def _config(trials: int, folds: int, threads: int, embeddings: bool):  # type: ignore[no-untyped-def]
+def _config(trials: int, threads: int, embeddings: bool):  # type: ignore[no-untyped-def]
     from services.recommend.training.trainer import TrainConfig
 
-    return TrainConfig(search_trials=trials, cv_folds=folds, num_threads=threads, use_embeddings=embeddings)
+    return TrainConfig(search_trials=trials, num_threads=threads, use_embeddings=embeddings)
 
 
 @app.command()
 def train(
-    trials: int = typer.Option(4, help="Random-search trials (the defaults count as one)."),
-    folds: int = typer.Option(3, help="Cross-validation folds in the search."),
+    trials: int = typer.Option(4, help="Random-search trials on the validation window (the defaults count as one)."),
     threads: int = typer.Option(2, help="LightFM threads."),
     max_users: int | None = typer.Option(None, help="Train on a random subset of users (quick runs)."),
     embeddings: bool = typer.Option(True, help="Cluster MiniLM embeddings of titles as item features."),
@@ -35,11 +34,11 @@ def train(
         None, help="An ingested data set (`data ingest`); default: the shipped online-retail-ii adapter."
     ),
 ) -> None:
-    """Featurize, search, evaluate and save ``recommend-lightfm`` with its report."""
+    """Featurize an ingested data set, choose on the validation window, compare with the baselines, save ``recommend-lightfm``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     from services.recommend.training.pipeline import run_training
 
-    run_training(_config(trials, folds, threads, embeddings), max_users=max_users, data=data)
+    run_training(_config(trials, threads, embeddings), max_users=max_users, data=data)
 
 
 @app.command()
@@ -89,12 +88,14 @@ def rollback(alias: str | None = typer.Option(None, help="Alias to move back (de
 def evaluate() -> None:
     """Print the metrics table of the last training run."""
     from services.core.settings import get_settings
-    from services.recommend.training.reports import metrics_table
+    from services.recommend.training.reports import metrics_table, quality_markdown
 
     path = get_settings().var_dir / "reports" / "recommend" / "report.json"
     if not path.exists():
         raise typer.BadParameter(f"no report at {path}; run `recommend train` first")
     report = json.loads(path.read_text())
+    if "quality" in report:
+        typer.echo(quality_markdown(report["quality"]))
     typer.echo(metrics_table(report["metrics"]))
     typer.echo(f"best parameters: {report['best_params']}")
 
@@ -114,7 +115,7 @@ def prepare() -> None:
         return
     except (LookupError, bentoml.exceptions.NotFound):
         typer.echo(f"recommend: {ref} missing, training the default model (about 5-10 minutes on 2 cores)")
-    train(trials=4, folds=3, threads=2, max_users=None, embeddings=True, data=None)
+    train(trials=4, threads=2, max_users=None, embeddings=True, data=None)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from lightfm import LightFM
 
 from services.core.settings import get_settings
 
+from .ann import attach_index
 from .model import Recommender
 
 log = logging.getLogger(__name__)
@@ -109,4 +110,6 @@ def check_pii_key(model: bentoml.Model, fingerprint: str) -> None:
 def load_recommender(model: bentoml.Model) -> Recommender:
     """The ``ManagedModel`` loader of the recommend service; checks the pseudonymization key first."""
     check_pii_key(model, get_settings().hmac_key_fingerprint())
-    return Recommender.load(Path(model.path))
+    recommender = Recommender.load(Path(model.path))
+    attach_index(recommender)  # a faiss index above the configured catalog size, checked against exact
+    return recommender

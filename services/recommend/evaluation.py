@@ -1,14 +1,17 @@
-"""Ranking metrics for implicit feedback: precision/recall/F1/NDCG@k and AUC, per user, averaged.
+"""Ranking metrics for implicit feedback: precision/recall/F1/NDCG/MAP@k and AUC, per user, averaged.
 
 Scores for every (user, item) are ranked after masking the user's training positives, exactly as
 ``lightfm.evaluation`` does (the test suite checks both agree on a trained LightFM model), so that
-the popularity baseline and the LightFM variants are measured by the same code.
+the baselines and the LightFM variants are measured by the same code. ``per_user_metrics`` keeps
+the per-user values (the bootstrap intervals of ``training.bootstrap`` resample them).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+
+PER_USER = ("precision", "recall", "ndcg", "ap", "auc")
 
 
 def popularity_scores(train: sp.csr_matrix, n_users: int) -> np.ndarray:
@@ -25,21 +28,27 @@ def lightfm_scores(
     return (u_emb @ i_emb.T + i_bias[None, :] + u_bias[:, None]).astype(np.float32)
 
 
-def ranking_metrics(
+def per_user_metrics(
     scores: np.ndarray, train: sp.csr_matrix | None, test: sp.csr_matrix, k: int = 10, items: np.ndarray | None = None
-) -> dict[str, float]:
-    """Mean precision@k, recall@k, F1@k, NDCG@k and AUC over users with at least one test positive.
+) -> dict[str, np.ndarray]:
+    """Precision, recall, NDCG, average precision @k and AUC of every user with a test positive.
 
-    ``items`` restricts ranking to a subset of item columns (cold-start evaluation).
+    ``items`` restricts ranking to a subset of item columns (cold-start evaluation). ``users`` holds
+    the row of each value; ``auc`` is NaN for a user with no negative candidate left.
     """
     test = test.tocsr()
     train = train.tocsr() if train is not None else None
     users = np.flatnonzero(np.diff(test.indptr))
-    precision, recall, ndcg, auc = [], [], [], []
+    out: dict[str, list[float]] = {name: [] for name in PER_USER}
+    kept: list[int] = []
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
+    allowed = np.ones(scores.shape[1], dtype=bool)
+    if items is not None:
+        allowed[:] = False
+        allowed[items] = True
     for u in users:
-        row = np.array(scores[u], dtype=np.float64)
-        candidates = np.ones(row.size, dtype=bool) if items is None else np.isin(np.arange(row.size), items)
+        row = np.asarray(scores[u], dtype=np.float64)
+        candidates = allowed.copy()
         if train is not None:
             candidates[train.indices[train.indptr[u] : train.indptr[u + 1]]] = False
         positives = test.indices[test.indptr[u] : test.indptr[u + 1]]
@@ -50,25 +59,51 @@ def ranking_metrics(
         cand_scores = row[cand_idx]
         order = cand_idx[np.argsort(-cand_scores, kind="stable")[:k]]
         hits = np.isin(order, positives)
-        precision.append(hits.sum() / k)
-        recall.append(hits.sum() / positives.size)
+        n_hits = hits.sum()
+        kept.append(int(u))
+        out["precision"].append(n_hits / k)
+        out["recall"].append(n_hits / positives.size)
         ideal = discounts[: min(positives.size, k)].sum()
-        ndcg.append(float((hits * discounts[: hits.size]).sum() / ideal))
+        out["ndcg"].append(float((hits * discounts[: hits.size]).sum() / ideal))
+        precision_at = np.cumsum(hits) / np.arange(1, hits.size + 1)
+        out["ap"].append(float((precision_at * hits).sum() / min(positives.size, k)))
         is_pos = np.isin(cand_idx, positives)
         n_pos, n_neg = is_pos.sum(), (~is_pos).sum()
         if n_neg == 0:
+            out["auc"].append(float("nan"))
             continue
         ranks = _average_ranks(cand_scores)
-        auc.append(float((ranks[is_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)))
-    p, r = float(np.mean(precision)) if precision else 0.0, float(np.mean(recall)) if recall else 0.0
+        out["auc"].append(float((ranks[is_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)))
+    result = {name: np.asarray(values, dtype=np.float64) for name, values in out.items()}
+    result["users"] = np.asarray(kept, dtype=np.int64)
+    return result
+
+
+def summarize(per_user: dict[str, np.ndarray], k: int = 10) -> dict[str, float]:
+    """Means of ``per_user_metrics`` under the report's metric names."""
+
+    def mean(name: str) -> float:
+        values = per_user[name]
+        values = values[~np.isnan(values)]
+        return float(values.mean()) if values.size else 0.0
+
+    p, r = mean("precision"), mean("recall")
     return {
         f"precision@{k}": p,
         f"recall@{k}": r,
         f"f1@{k}": 2 * p * r / (p + r) if p + r else 0.0,
-        f"ndcg@{k}": float(np.mean(ndcg)) if ndcg else 0.0,
-        "auc": float(np.mean(auc)) if auc else 0.0,
-        "users": len(precision),
+        f"ndcg@{k}": mean("ndcg"),
+        f"map@{k}": mean("ap"),
+        "auc": mean("auc"),
+        "users": len(per_user["users"]),
     }
+
+
+def ranking_metrics(
+    scores: np.ndarray, train: sp.csr_matrix | None, test: sp.csr_matrix, k: int = 10, items: np.ndarray | None = None
+) -> dict[str, float]:
+    """Mean precision@k, recall@k, F1@k, NDCG@k, MAP@k and AUC over users with at least one test positive."""
+    return summarize(per_user_metrics(scores, train, test, k, items), k)
 
 
 def _average_ranks(values: np.ndarray) -> np.ndarray:

@@ -1,8 +1,11 @@
 """The serving-side recommender: precomputed user and item vectors, scored with numpy.
 
 Scores are ``user_vec · item_vec + item_bias`` (LightFM's prediction without the user bias, which
-does not change a user's ranking). Everything here is read-only once built; online updates build a
-new ``Recommender`` and the service swaps it in atomically.
+does not change a user's ranking), blended with trending popularity when the model carries a
+``Blend`` (``blend.py``: a scale and a per-item offset, so still one inner product per item). Above a
+configured catalog size a faiss index (``ann.py``, attached at load time) answers instead of the
+exact scan. Everything here is read-only once built; online updates build a new ``Recommender`` and
+the service swaps it in atomically.
 """
 
 from __future__ import annotations
@@ -11,11 +14,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .blend import Blend
 from .features import FeatureSpace, ItemAttributes
 from .topk import top_k
+
+if TYPE_CHECKING:
+    from .ann import MipsIndex
 
 ARRAYS = "recommender.npz"
 META = "recommender.json"
@@ -64,6 +72,8 @@ class Recommender:
     metadata: dict[str, object] = field(default_factory=dict)
     item_attributes: list[dict[str, str]] = field(default_factory=list)  # served with each item
     image_uris: list[str | None] = field(default_factory=list)
+    blend: Blend | None = None
+    item_attr_rows: list[list[str]] | None = None  # attribute features of each item (explanations)
 
     def __post_init__(self) -> None:
         if len(self.item_attributes) != len(self.item_ids):
@@ -77,18 +87,48 @@ class Recommender:
         norms = np.linalg.norm(self.item_vecs, axis=1, keepdims=True)
         self.item_unit = (self.item_vecs / np.maximum(norms, 1e-8)).astype(np.float32)
         self._attr_space = FeatureSpace((), tuple(self.attributes.feature_names))
+        # Served score = scale · (u · v) + offset: the blend folded into one inner product per item.
+        self.score_scale = float(self.blend.model_weight) if self.blend else 1.0
+        offset = self.score_scale * self.item_bias
+        if self.blend is not None:
+            offset = offset + self.blend.popularity(self.n_items)
+        self.score_offset = offset.astype(np.float32)
+        self.index: MipsIndex | None = None  # set by ann.attach_index above the configured catalog size
 
     @property
     def n_items(self) -> int:
         return len(self.item_ids)
 
+    @property
+    def scored_by(self) -> str:
+        """How ``recommend`` scores: ``lightfm`` or ``lightfm+trending`` (the blend)."""
+        return "lightfm+trending" if self.blend is not None else "lightfm"
+
+    @property
+    def profile_scored_by(self) -> str:
+        """How ``recommend_for_profiles`` scores: like ``recommend``, or the trending-by-country fallback."""
+        if self.blend is not None and self.blend.profile_policy == "trending_by_country":
+            return "trending_by_country"
+        return self.scored_by
+
     # -------------------------------------------------------------- scoring
     def _item(self, i: int, score: float) -> Recommended:
         return Recommended(self.item_ids[i], self.titles[i], score, self.item_attributes[i], self.image_uris[i])
 
+    def scores(self, vecs: np.ndarray) -> np.ndarray:
+        """Served scores of every item for each row of user vectors (exact)."""
+        return self.score_scale * (vecs @ self.item_vecs.T) + self.score_offset[None, :]
+
+    def exact_top_k(
+        self, vecs: np.ndarray, k: int, exclude: Sequence[np.ndarray | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return top_k(self.scores(vecs), k, exclude)
+
     def _rank(self, vecs: np.ndarray, k: int, exclude: Sequence[np.ndarray | None]) -> list[list[Recommended]]:
-        scores = vecs @ self.item_vecs.T + self.item_bias[None, :]
-        idx, vals = top_k(scores, k, exclude)
+        if self.index is not None:
+            idx, vals = self.index.search(vecs, k, exclude)
+        else:
+            idx, vals = self.exact_top_k(vecs, k, exclude)
         return [
             [self._item(int(i), float(s)) for i, s in zip(row_i, row_s, strict=True) if i >= 0]
             for row_i, row_s in zip(idx, vals, strict=True)
@@ -123,6 +163,8 @@ class Recommender:
         ks: Sequence[int],
     ) -> list[list[Recommended]]:
         """Profiles are (country, recent item ids) or (country, recent item ids, user attributes)."""
+        if self.profile_scored_by == "trending_by_country":
+            return [self._trending_for(p[0], p[1], k) for p, k in zip(profiles, ks, strict=True)]
         vecs = (
             np.stack([self.profile_vector(*p) for p in profiles])
             if profiles
@@ -131,6 +173,14 @@ class Recommender:
         exclude = [np.array([self.item_index[i] for i in p[1]], dtype=np.int64) for p in profiles]
         ranked = self._rank(vecs, max(ks, default=0), exclude)
         return [r[:k] for r, k in zip(ranked, ks, strict=True)]
+
+    def _trending_for(self, country: str | None, recent: Sequence[str], k: int) -> list[Recommended]:
+        """The cold-start fallback: distinct recent buyers in the user's country, recent items excluded."""
+        assert self.blend is not None
+        counts, _ = self.blend.country_counts(country, self.n_items)
+        score = np.log1p(counts)
+        idx, vals = top_k(score[None, :], k, [np.array([self.item_index[i] for i in recent], dtype=np.int64)])
+        return [self._item(int(i), float(s)) for i, s in zip(idx[0], vals[0], strict=True) if i >= 0]
 
     def similar_items(self, item_ids: Sequence[str], ks: Sequence[int]) -> list[list[Recommended]]:
         rows = np.fromiter((self.item_index[i] for i in item_ids), dtype=np.int64, count=len(item_ids))
@@ -210,6 +260,8 @@ class Recommender:
             metadata=self.metadata,
             item_attributes=[*self.item_attributes, *(e[1] for e in extras)],
             image_uris=[*self.image_uris, *(e[2] for e in extras)],
+            blend=self.blend,
+            item_attr_rows=None if self.item_attr_rows is None else [*self.item_attr_rows, *([[]] * len(new))],
         )
 
     # -------------------------------------------------------------- persistence
@@ -241,8 +293,11 @@ class Recommender:
             "item_attributes": self.item_attributes,
             "image_uris": self.image_uris,
             "metadata": self.metadata,
+            "item_attr_rows": self.item_attr_rows,
         }
         (folder / META).write_text(json.dumps(meta))
+        if self.blend is not None:
+            self.blend.save(folder)
 
     @classmethod
     def load(cls, folder: Path) -> Recommender:
@@ -272,4 +327,6 @@ class Recommender:
             metadata=meta.get("metadata", {}),
             item_attributes=meta.get("item_attributes", []),
             image_uris=meta.get("image_uris", []),
+            blend=Blend.load(folder),
+            item_attr_rows=meta.get("item_attr_rows"),
         )

@@ -6,6 +6,7 @@ passed validation but is gone from a model swapped in before the batch ran fails
 (``Recommendations.error``), never the batch.
 Serving takes the pseudonymous ``user_id`` produced by training; a caller holding only the raw
 customer number may send ``customer_id`` and the server pseudonymizes it with its HMAC key.
+``explain: true`` adds to each item the parts its score is made of (``explain.py``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class RecommendRequest(_Strict):
     customer_id: IdText | None = Field(None, description="Raw customer number; pseudonymized on the server.")
     k: int = Field(10, ge=1, le=MAX_K)
     exclude_purchased: bool = True
+    explain: bool = Field(False, description="Add each item's score explanation.")
 
     @model_validator(mode="after")
     def _one_id(self) -> RecommendRequest:
@@ -66,6 +68,7 @@ class SimilarItemsRequest(_Strict):
 
     item_id: KnownItemId
     k: int = Field(10, ge=1, le=MAX_K)
+    explain: bool = Field(False, description="Add the features each similar item shares with this one.")
 
 
 class ProfileRequest(_Strict):
@@ -79,6 +82,31 @@ class ProfileRequest(_Strict):
         default_factory=dict, max_length=10, description="Other user attributes, e.g. {'segment': 'gold'}."
     )
     k: int = Field(10, ge=1, le=MAX_K)
+    explain: bool = Field(False, description="Add each item's score explanation.")
+
+
+class ExplanationPart(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str = Field(
+        description="item_feature, item_itself, popularity, country_trending (by_feature); past_item, taste, "
+        "country, item_appeal, popularity (by_past_item)"
+    )
+    name: str = Field(description="Feature name, item id or part name.")
+    label: str = Field(description="What the part means, in words.")
+    contribution: float = Field(description="Points of the score; a list's contributions add up to the score.")
+    share: float = Field(description="contribution / sum of |contributions| of its list.")
+    shared: bool | None = Field(None, description="Similar items: whether both items have this feature.")
+
+
+class Explanation(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    score: float
+    scored_by: str
+    by_feature: list[ExplanationPart] = Field(description="The score split over the item's features.")
+    by_past_item: list[ExplanationPart] = Field(description="The score split over the user's own past items.")
+    summary: str
 
 
 class ScoredItem(BaseModel):
@@ -89,6 +117,7 @@ class ScoredItem(BaseModel):
         default_factory=dict, description="The item's catalog attributes (category, brand, colour, …)."
     )
     image_uri: str | None = Field(None, description="The item's catalog image, when the catalog has one.")
+    explanation: Explanation | None = None
 
 
 MAX_CATALOG_ITEMS = 500
@@ -122,6 +151,10 @@ class Recommendations(BaseModel):
         None,
         description="Set (and items empty) when an id that passed validation is not in the model version that "
         "answered (swapped in meanwhile): this row failed, the others of the batch did not; retry it.",
+    )
+    scored_by: str | None = Field(
+        None,
+        description="lightfm, lightfm+trending (the blend), trending_by_country (cold-start fallback) or cosine.",
     )
 
 

@@ -8,6 +8,9 @@ model version replaces the served one (add them to the catalog and ingest again 
 Ids are validated against the served model while each request is parsed; the model can be
 hot-swapped between that and the batch, so each batch API checks its rows again and answers a row
 whose id the answering model lacks with ``error`` set, computing the other rows as usual.
+
+Every answer says how it was scored (``scored_by``); ``explain: true`` adds each item's score
+split into parts (``explain.py``).
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from annotated_types import MaxLen, MinLen
 
 from services.core.service_kit import PlatformService, batch_api, platform_service
 
+from . import explain
 from .model import NewItem, Recommended, Recommender
 from .runtime import RECOMMENDER
 from .schemas import (
     MAX_CATALOG_ITEMS,
     CatalogItem,
     CatalogItemsResponse,
+    Explanation,
     IdText,
     KnownItems,
     ProfileRequest,
@@ -39,20 +44,39 @@ from .schemas import (
 MAX_REQUESTS = 256
 MAX_ITEM_IDS = 1000
 R = TypeVar("R")
+Explainer = Callable[[list[int], list[float]], list[explain.Explanation]]
 # Adaptive batching does not pay for these APIs on CPU (batched ÷ unbatched 0.88–1.07 at 64 clients,
 # docs/benchmarks.md): off by default, ADSERVE_BATCHING_APIS=recommend.recommend,... turns it on.
 # When on, only a request that has queued this long is shed (503).
 QUEUE_DEADLINE_MS = 10_000
 
 
-def _as_response(key: str, items: list[Recommended], version: str) -> Recommendations:
+def _as_response(
+    key: str,
+    items: list[Recommended],
+    version: str,
+    scored_by: str,
+    model: Recommender,
+    explainer: Explainer | None = None,
+) -> Recommendations:
+    notes: Sequence[explain.Explanation | None] = [None] * len(items)
+    if explainer is not None and items:
+        notes = explainer([model.item_index[r.item_id] for r in items], [r.score for r in items])
     return Recommendations(
         key=key,
         items=[
-            ScoredItem(item_id=r.item_id, title=r.title, score=r.score, attributes=r.attributes, image_uri=r.image_uri)
-            for r in items
+            ScoredItem(
+                item_id=r.item_id,
+                title=r.title,
+                score=r.score,
+                attributes=r.attributes,
+                image_uri=r.image_uri,
+                explanation=None if note is None else Explanation.model_validate(note, from_attributes=True),
+            )
+            for r, note in zip(items, notes, strict=True)
         ],
         model_version=version,
+        scored_by=scored_by,
     )
 
 
@@ -62,6 +86,7 @@ def _per_row(
     key: Callable[[R], str],
     rank: Callable[[list[R]], list[list[Recommended]]],
     version: str,
+    respond: Callable[[R, list[Recommended]], Recommendations],
 ) -> list[Recommendations]:
     """Rank the rows the model can answer; the others get their own error (see the module docstring)."""
     problems = [missing(r) for r in requests]
@@ -70,7 +95,7 @@ def _per_row(
     out = []
     for request, problem in zip(requests, problems, strict=True):
         if problem is None:
-            out.append(_as_response(key(request), next(ranked), version))
+            out.append(respond(request, next(ranked)))
         else:
             error = f"{problem} is not in model {version}, swapped in after this request was validated; retry"
             out.append(Recommendations(key=key(request), items=[], model_version=version, error=error))
@@ -118,6 +143,16 @@ class RecommendService(PlatformService):
                 [r.user_id or "" for r in rows], [r.k for r in rows], [r.exclude_purchased for r in rows]
             ),
             version,
+            lambda r, items: _as_response(
+                r.user_id or "",
+                items,
+                version,
+                model.scored_by,
+                model,
+                (lambda idx, sc, user=r.user_id or "": explain.explain_user(model, user, idx, sc))
+                if r.explain
+                else None,
+            ),
         )
 
     @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
@@ -132,6 +167,16 @@ class RecommendService(PlatformService):
             lambda r: r.item_id,
             lambda rows: model.similar_items([r.item_id for r in rows], [r.k for r in rows]),
             version,
+            lambda r, items: _as_response(
+                r.item_id,
+                items,
+                version,
+                "cosine",
+                model,
+                (lambda idx, sc, item=model.item_index[r.item_id]: explain.explain_similar(model, item, idx, sc))
+                if r.explain
+                else None,
+            ),
         )
 
     @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
@@ -153,6 +198,16 @@ class RecommendService(PlatformService):
                 [(r.country, r.recent_item_ids, r.attributes) for r in rows], [r.k for r in rows]
             ),
             version,
+            lambda r, items: _as_response(
+                "profile",
+                items,
+                version,
+                model.profile_scored_by,
+                model,
+                (lambda idx, sc: explain.explain_profile(model, r.country, r.recent_item_ids, idx, sc, r.attributes))
+                if r.explain
+                else None,
+            ),
         )
 
     @bentoml.api(route="/catalog_items")

@@ -13,7 +13,7 @@ import pytest
 
 from services.recommend.training.trainer import TrainConfig
 
-QUICK = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=8)
+QUICK = TrainConfig(search_trials=1, bootstrap_resamples=200, use_embeddings=False, num_threads=1, clusters=8)
 
 
 @pytest.fixture(scope="session")

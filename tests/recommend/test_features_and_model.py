@@ -46,7 +46,9 @@ def test_saved_model_round_trip_and_serving_scores(recommend_model: bentoml.Mode
     assert len(top) == 10
     purchased = {rec.item_ids[i] for i in rec.purchased[0]}
     assert not purchased & {r.item_id for r in top}
-    brute = rec.user_vecs[0] @ rec.item_vecs.T + rec.item_bias
+    assert rec.blend is not None  # the served score: LightFM blended with trending popularity
+    lightfm = rec.user_vecs[0] @ rec.item_vecs.T + rec.item_bias
+    brute = rec.blend.model_weight * lightfm + rec.blend.popularity_weight * np.log1p(rec.blend.buyers)
     brute[rec.purchased[0]] = -np.inf
     assert [r.item_id for r in top] == [rec.item_ids[i] for i in np.argsort(-brute, kind="stable")[:10]]
     [with_purchased] = rec.recommend([user], [5], [False])

@@ -129,3 +129,30 @@ def test_concurrent_requests_form_batches(server: BentoServer, catalog: dict[str
 def test_customer_id_is_pseudonymized_server_side(server: BentoServer) -> None:
     resp = server.client.post("/recommend", json={"requests": [{"customer_id": "0", "k": 3}]})
     assert resp.status_code == 400 and "unknown user" in resp.text
+
+
+def test_explain_flag_over_http(server: BentoServer, catalog: dict[str, list[str]]) -> None:
+    """Explanations travel with the answer; each list of parts adds up to the served score."""
+    user = catalog["users"][4]
+    resp = server.client.post("/recommend", json={"requests": [{"user_id": user, "k": 3, "explain": True}]})
+    assert resp.status_code == 200, resp.text
+    [result] = resp.json()
+    assert result["scored_by"] == "lightfm+trending"
+    for item in result["items"]:
+        note = item["explanation"]
+        for parts in (note["by_feature"], note["by_past_item"]):
+            assert sum(p["contribution"] for p in parts) == pytest.approx(item["score"], abs=1e-3)
+    plain = server.client.post("/recommend", json={"requests": [{"user_id": user, "k": 3}]}).json()[0]
+    assert all(i["explanation"] is None for i in plain["items"])
+    body = {
+        "requests": [{"country": "United Kingdom", "recent_item_ids": catalog["items"][:2], "k": 3, "explain": True}]
+    }
+    [profile] = server.client.post("/recommend_for_profile", json=body).json()
+    assert profile["scored_by"] in ("lightfm+trending", "trending_by_country")
+    assert all(i["explanation"]["summary"] for i in profile["items"])
+    body = {"requests": [{"item_id": catalog["items"][5], "k": 3, "explain": True}]}
+    [similar] = server.client.post("/similar_items", json=body).json()
+    assert similar["scored_by"] == "cosine"
+    for item in similar["items"]:
+        parts = item["explanation"]["by_feature"]
+        assert sum(p["contribution"] for p in parts) == pytest.approx(item["score"], abs=1e-3)

@@ -175,6 +175,8 @@ class OnlineModel:
             metadata=dict(rec.metadata),
             item_attributes=[*rec.item_attributes, *({} for _ in new_items)],
             image_uris=[*rec.image_uris, *(None for _ in new_items)],
+            blend=rec.blend,
+            item_attr_rows=[*self.item_attr_rows, *attr_rows],
         )
         online = OnlineModel(
             grown, lfm, self.item_features, self.user_features, [*self.item_attr_rows, *attr_rows], self.countries
@@ -228,6 +230,8 @@ class OnlineModel:
             metadata=metadata,
             item_attributes=list(rec.item_attributes),
             image_uris=list(rec.image_uris),
+            blend=rec.blend,  # the served blend carries over (its buyer counts are those of the last training)
+            item_attr_rows=[list(r) for r in self.item_attr_rows],
         )
 
 
@@ -271,8 +275,8 @@ class FoldInResult:
 
 
 def _scores(rec: Recommender, users: np.ndarray, n_items: int) -> np.ndarray:
-    vecs = rec.user_vecs[users]
-    return (vecs @ rec.item_vecs[:n_items].T + rec.item_bias[None, :n_items]).astype(np.float32)
+    """Served scores (the blend included) of ``users`` for the first ``n_items`` items."""
+    return rec.scores(rec.user_vecs[users])[:, :n_items].astype(np.float32)
 
 
 def fold_in(current: OnlineModel, interactions: Sequence[Interaction], cfg: OnlineConfig) -> FoldInResult:

@@ -15,7 +15,7 @@ from services.core.settings import get_settings
 
 from ..artifacts import PII_KEY_FINGERPRINT, save_model
 from .data import load_training_data
-from .reports import metrics_table, write_report
+from .reports import metrics_table, quality_markdown, write_report
 from .trainer import TrainConfig, train_pipeline
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ def run_training(
     result.report["model_tag"] = str(model.tag)
     result.report["total_seconds"] = round(time.perf_counter() - t0, 1)
     write_report(result.report, folder, cfg.k)
+    print(quality_markdown(result.report["quality"], cfg.k), flush=True)
     print(metrics_table(result.report["metrics"], cfg.k), flush=True)
     print(f"best parameters: {result.report['best_params']}", flush=True)
     print(f"saved {model.tag}; report in {folder}", flush=True)

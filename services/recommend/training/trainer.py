@@ -1,9 +1,10 @@
 """Training the hybrid LightFM recommender: features, splits, search, evaluation, model export.
 
-The pipeline: an ingested data set (``services.data``) → item/user features → time split (last ``test_days``) and random split →
-random hyper-parameter search with k-fold cross-validation on the training part only →
-hybrid vs collaborative-only vs popularity, plus a cold-start evaluation on items held out of
-training entirely → final model on all data → BentoML model ``recommend-lightfm``.
+The pipeline: an ingested data set (``services.data``) → item/user features → time-aware selection and the baseline comparison
+(``quality``: search, time decay, blend and cold-start policy chosen on a validation window, then
+every baseline measured on the test window of the last ``test_days`` with bootstrap intervals) →
+a random split and a cold-start evaluation on items held out of training entirely → the final
+model refit on all data with the chosen recipe → BentoML model ``recommend-lightfm``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from lightfm import LightFM
-from scipy.stats import loguniform
-from sklearn.model_selection import KFold, ParameterSampler
-from tqdm.auto import tqdm
 
+from ..blend import Blend
 from ..evaluation import lightfm_scores, popularity_scores, ranking_metrics
 from ..features import (
     EmbedFn,
@@ -33,33 +32,22 @@ from ..features import (
     user_feature_names,
 )
 from ..model import Recommender
+from . import quality
+from .quality import DEFAULT_PARAMS
 
 log = logging.getLogger(__name__)
-
-SEARCH_SPACE: dict[str, Any] = {
-    "no_components": [16, 32, 48, 64],
-    "learning_rate": loguniform(0.01, 0.1),
-    "item_alpha": loguniform(1e-8, 1e-5),
-    "user_alpha": loguniform(1e-8, 1e-5),
-    "epochs": [10, 20, 30],
-}
-DEFAULT_PARAMS: dict[str, Any] = {
-    "no_components": 32,
-    "learning_rate": 0.05,
-    "item_alpha": 1e-6,
-    "user_alpha": 1e-6,
-    "epochs": 20,
-}
+__all__ = ["DEFAULT_PARAMS", "TrainConfig", "build_recommender", "fit", "prepare", "train_pipeline"]
 
 
 @dataclass
 class TrainConfig:
     k: int = 10
     test_days: int = 30
+    validation_days: int = 30
     random_test_fraction: float = 0.2
     cold_item_fraction: float = 0.1
     search_trials: int = 6
-    cv_folds: int = 3
+    bootstrap_resamples: int = 1000
     max_search_users: int | None = None
     clusters: int = 32
     min_df: int = 5
@@ -84,26 +72,12 @@ class Prepared:
     item_attr_rows: list[list[str]]
     item_attributes: list[dict[str, str]] = field(default_factory=list)
     image_uris: list[str | None] = field(default_factory=list)
-    pair_weights: sp.csr_matrix | None = None
     item_index: dict[str, int] = field(init=False)
     user_index: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.item_index = {v: i for i, v in enumerate(self.items["item_id"])}
         self.user_index = {v: i for i, v in enumerate(self.users["user_id"])}
-
-    def weights(self, frame: pd.DataFrame) -> sp.csr_matrix | None:
-        """User × item matrix of the strongest event weight per pair; ``None`` when every weight is 1."""
-        if "weight" not in frame.columns or bool((frame["weight"] == 1.0).all()):
-            return None
-        rows = frame["user_id"].map(self.user_index).to_numpy()
-        cols = frame["item_id"].map(self.item_index).to_numpy()
-        by_pair = pd.DataFrame({"r": rows, "c": cols, "w": frame["weight"].to_numpy(dtype=np.float32)})
-        best = by_pair.groupby(["r", "c"], sort=False)["w"].max().reset_index()
-        return sp.csr_matrix(
-            (best["w"].to_numpy(np.float32), (best["r"].to_numpy(), best["c"].to_numpy())),
-            shape=(len(self.users), len(self.items)),
-        )
 
     def interactions(self, frame: pd.DataFrame) -> sp.csr_matrix:
         """Binary user × item matrix of the purchases in ``frame``."""
@@ -238,19 +212,6 @@ def _levels(category: str | None) -> list[str]:
 
 
 # ---------------------------------------------------------------------- splits
-def time_split(clean: pd.DataFrame, test_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Train on everything before the last ``test_days``; test on new (user, item) pairs after it."""
-    cutoff = clean["ts"].max() - pd.Timedelta(days=test_days)
-    train, test = clean[clean["ts"] < cutoff], clean[clean["ts"] >= cutoff]
-    seen = set(zip(train["user_id"], train["item_id"], strict=True))
-    known_users, known_items = set(train["user_id"]), set(train["item_id"])
-    keep = [
-        (u, i) not in seen and u in known_users and i in known_items
-        for u, i in zip(test["user_id"], test["item_id"], strict=True)
-    ]
-    return train, test[keep]
-
-
 def random_split(mat: sp.csr_matrix, fraction: float, seed: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     coo = mat.tocoo()
     rng = np.random.default_rng(seed)
@@ -281,71 +242,21 @@ def fit(
     user_features: sp.csr_matrix | None = None,
     item_features: sp.csr_matrix | None = None,
     on_epoch: Callable[[int, LightFM], None] | None = None,
-    weights: sp.csr_matrix | None = None,
+    sample_weight: sp.coo_matrix | None = None,
 ) -> LightFM:
-    """Fit on ``train``; ``weights`` (event weights per pair) become LightFM's ``sample_weight``."""
+    """A LightFM model fitted on ``train`` (COO with ``sample_weight``'s entry order when weights are given)."""
     model = make_model(params, cfg.seed)
     epochs = int(params["epochs"])
-    extra = {} if weights is None else {"sample_weight": _aligned_weights(train, weights)}
+    kwargs = {"user_features": user_features, "item_features": item_features, "num_threads": cfg.num_threads}
+    if sample_weight is not None:
+        kwargs["sample_weight"] = sample_weight
     if on_epoch is None:
-        model.fit(
-            train,
-            user_features=user_features,
-            item_features=item_features,
-            epochs=epochs,
-            num_threads=cfg.num_threads,
-            **extra,
-        )
+        model.fit(train, epochs=epochs, **kwargs)
         return model
     for epoch in range(1, epochs + 1):
-        model.fit_partial(
-            train,
-            user_features=user_features,
-            item_features=item_features,
-            epochs=1,
-            num_threads=cfg.num_threads,
-            **extra,
-        )
+        model.fit_partial(train, epochs=1, **kwargs)
         on_epoch(epoch, model)
     return model
-
-
-def _aligned_weights(train: sp.csr_matrix, weights: sp.csr_matrix) -> sp.coo_matrix:
-    """The weight of each of ``train``'s pairs, in ``train``'s COO order (what LightFM requires)."""
-    coo = train.tocoo()
-    values = np.asarray(weights[coo.row, coo.col]).ravel().astype(np.float32)
-    values[values == 0] = 1.0
-    return sp.coo_matrix((values, (coo.row, coo.col)), shape=train.shape)
-
-
-def cross_validated_search(
-    train: sp.csr_matrix, prep: Prepared, cfg: TrainConfig
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Random search (scikit-learn's ParameterSampler) scored by k-fold CV on the training interactions."""
-    coo = train.tocoo()
-    folds = list(KFold(cfg.cv_folds, shuffle=True, random_state=cfg.seed).split(np.arange(coo.nnz)))
-    candidates = [
-        DEFAULT_PARAMS,
-        *ParameterSampler(SEARCH_SPACE, n_iter=max(cfg.search_trials - 1, 0), random_state=cfg.seed),
-    ]
-    trials = []
-    bar = tqdm(total=len(candidates) * len(folds), desc="search (trial × fold)", unit="fit")
-    for params in candidates:
-        scores = []
-        for fit_idx, val_idx in folds:
-            fold_train = sp.csr_matrix((coo.data[fit_idx], (coo.row[fit_idx], coo.col[fit_idx])), shape=train.shape)
-            fold_val = sp.csr_matrix((coo.data[val_idx], (coo.row[val_idx], coo.col[val_idx])), shape=train.shape)
-            model = fit(fold_train, params, cfg, prep.user_features, prep.item_features, weights=prep.pair_weights)
-            s = lightfm_scores(model, prep.user_features, prep.item_features)
-            scores.append(ranking_metrics(s, fold_train, fold_val, cfg.k)[f"precision@{cfg.k}"])
-            bar.update()
-        trials.append(
-            {"params": _plain(params), "cv_precision": float(np.mean(scores)), "cv_std": float(np.std(scores))}
-        )
-        bar.set_postfix(best=f"{max(t['cv_precision'] for t in trials):.4f}")
-    bar.close()
-    best = max(trials, key=lambda t: t["cv_precision"])
-    return best["params"], trials
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
@@ -354,32 +265,17 @@ def _plain(params: dict[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------- evaluation
 def compare_models(
-    train: sp.csr_matrix, test: sp.csr_matrix, prep: Prepared, params: dict[str, Any], cfg: TrainConfig, curve: bool
-) -> tuple[dict[str, dict[str, float]], list[dict[str, float]]]:
-    """Hybrid vs collaborative-only vs popularity on one split; optionally a metric-per-epoch curve."""
-    history: list[dict[str, float]] = []
-
-    def record(epoch: int, model: LightFM) -> None:
-        if epoch % cfg.curve_every == 0 or epoch == int(params["epochs"]):
-            m = ranking_metrics(lightfm_scores(model, prep.user_features, prep.item_features), train, test, cfg.k)
-            history.append({"epoch": epoch, **m})
-
-    hybrid = fit(
-        train,
-        params,
-        cfg,
-        prep.user_features,
-        prep.item_features,
-        on_epoch=record if curve else None,
-        weights=prep.pair_weights,
-    )
-    cf = fit(train, params, cfg, weights=prep.pair_weights)
+    train: sp.csr_matrix, test: sp.csr_matrix, prep: Prepared, params: dict[str, Any], cfg: TrainConfig
+) -> dict[str, dict[str, float]]:
+    """Hybrid vs collaborative-only vs popularity on one split (the random split)."""
+    hybrid = fit(train, params, cfg, prep.user_features, prep.item_features)
+    cf = fit(train, params, cfg)
     results = {
         "hybrid": ranking_metrics(lightfm_scores(hybrid, prep.user_features, prep.item_features), train, test, cfg.k),
         "cf_only": ranking_metrics(lightfm_scores(cf, None, None), train, test, cfg.k),
         "popularity": ranking_metrics(popularity_scores(train, train.shape[0]), train, test, cfg.k),
     }
-    return results, history
+    return results
 
 
 def cold_start_items(
@@ -395,7 +291,7 @@ def cold_start_items(
     train = sp.csr_matrix((coo.data[~in_cold], (coo.row[~in_cold], coo.col[~in_cold])), shape=all_mat.shape)
     test = sp.csr_matrix((coo.data[in_cold], (coo.row[in_cold], coo.col[in_cold])), shape=all_mat.shape)
     item_features = prep.item_features_for(~cold)
-    model = fit(train, params, cfg, prep.user_features, item_features, weights=prep.pair_weights)
+    model = fit(train, params, cfg, prep.user_features, item_features)
     hybrid = ranking_metrics(
         lightfm_scores(model, prep.user_features, item_features), None, test, cfg.k, items=cold_idx
     )
@@ -405,8 +301,10 @@ def cold_start_items(
 
 
 # ---------------------------------------------------------------------- export
-def build_recommender(model: LightFM, mat: sp.csr_matrix, prep: Prepared, metadata: dict[str, Any]) -> Recommender:
-    """Precompute serving vectors from a fitted hybrid model."""
+def build_recommender(
+    model: LightFM, mat: sp.csr_matrix, prep: Prepared, metadata: dict[str, Any], blend: Blend | None = None
+) -> Recommender:
+    """Precompute serving vectors from a fitted hybrid model (with the served blend, when given)."""
     i_bias, i_emb = model.get_item_representations(prep.item_features)
     _, u_emb = model.get_user_representations(prep.user_features)
     n_users, n_items = len(prep.users), len(prep.items)
@@ -432,6 +330,8 @@ def build_recommender(model: LightFM, mat: sp.csr_matrix, prep: Prepared, metada
         metadata=metadata,
         item_attributes=prep.item_attributes,
         image_uris=prep.image_uris,
+        blend=blend,
+        item_attr_rows=[list(r) for r in prep.item_attr_rows],
     )
 
 
@@ -453,23 +353,70 @@ def train_pipeline(
 ) -> TrainingResult:
     t0 = time.perf_counter()
     prep = prepare(clean, cfg, embed_fn, catalog, users)
-    prep.pair_weights = prep.weights(clean)
     all_mat = prep.interactions(clean)
-    train_df, test_df = time_split(clean, cfg.test_days)
-    time_train, time_test = prep.interactions(train_df), prep.interactions(test_df)
-    log.info("time split: %d train pairs, %d test pairs", time_train.nnz, time_test.nnz)
+    countries = dict(zip(prep.users["user_id"], prep.users["country"], strict=True))
+    country_col = {
+        name.removeprefix("country:"): prep.user_space.row(None, [name])[0]
+        for name in prep.user_space.attributes
+        if name.startswith("country:")
+    }
+    history: list[dict[str, float]] = []
 
-    best, trials = cross_validated_search(time_train, prep, cfg)
-    log.info("best parameters: %s", best)
-    time_results, history = compare_models(time_train, time_test, prep, best, cfg, curve=True)
+    def fit_weighted(
+        ones: sp.coo_matrix,
+        weights: sp.coo_matrix,
+        params: dict[str, Any],
+        features: bool,
+        on_epoch: Callable[[int, LightFM], None] | None,
+    ) -> LightFM:
+        uf, itf = (prep.user_features, prep.item_features) if features else (None, None)
+        return fit(ones, params, cfg, uf, itf, on_epoch=on_epoch, sample_weight=weights)
+
+    def record(epoch: int, epochs: int, model: LightFM, train: sp.csr_matrix, test: sp.csr_matrix) -> None:
+        """The metric-per-epoch curve of the hybrid on the test window."""
+        if epoch % cfg.curve_every == 0 or epoch == epochs:
+            m = ranking_metrics(lightfm_scores(model, prep.user_features, prep.item_features), train, test, cfg.k)
+            history.append({"epoch": epoch, **m})
+
+    chosen = quality.evaluate(
+        clean,
+        user_index=prep.user_index,
+        item_index=prep.item_index,
+        countries=countries,
+        country_col=country_col,
+        interactions=prep.interactions,
+        fit=fit_weighted,
+        user_features=prep.user_features,
+        item_features=prep.item_features,
+        test_days=cfg.test_days,
+        validation_days=cfg.validation_days,
+        trials=cfg.search_trials,
+        k=cfg.k,
+        seed=cfg.seed,
+        n_boot=cfg.bootstrap_resamples,
+        on_epoch=record,
+    )
+    best = chosen.params
+    log.info("chosen recipe: %s", chosen.report["chosen"])
+    time_results = {name: _point(m) for name, m in chosen.report["test"]["models"].items()}
     rnd_train, rnd_test = random_split(all_mat, cfg.random_test_fraction, cfg.seed)
-    random_results, _ = compare_models(rnd_train, rnd_test, prep, best, cfg, curve=False)
+    random_results = compare_models(rnd_train, rnd_test, prep, best, cfg)
     cold = cold_start_items(all_mat, prep, best, cfg)
 
-    final = fit(all_mat, best, cfg, prep.user_features, prep.item_features, weights=prep.pair_weights)
+    end = clean["ts"].max() + pd.Timedelta(seconds=1)
+    ones, weights = quality.decayed_weights(
+        clean, prep.user_index, prep.item_index, all_mat.shape, end, float(best["half_life_days"])
+    )
+    final = fit(ones, best, cfg, prep.user_features, prep.item_features, sample_weight=weights)
+    blend = quality.final_blend(
+        clean, lightfm_scores(final, prep.user_features, prep.item_features), chosen, prep.item_index, countries
+    )
+    served_name = chosen.report["test"]["served"]
     report = {
         "best_params": best,
-        "search": trials,
+        "search": chosen.report["validation"]["search"],
+        "quality": chosen.report,
+        "blend": blend.summary(),
         "metrics": {"time_split": time_results, "random_split": random_results, "cold_start_items": cold},
         "curve": history,
         "data": {
@@ -477,9 +424,10 @@ def train_pipeline(
             "items": len(prep.items),
             "interactions": int(all_mat.nnz),
             "time_split": {
-                "train_pairs": int(time_train.nnz),
-                "test_pairs": int(time_test.nnz),
+                "train_pairs": int(chosen.report["test"]["train_pairs"]),
+                "test_pairs": int(chosen.report["test"]["pairs"]),
                 "test_days": cfg.test_days,
+                "validation_days": cfg.validation_days,
             },
             "item_attribute_features": len(prep.attributes.feature_names),
         },
@@ -487,7 +435,16 @@ def train_pipeline(
     }
     metadata = {
         "params": best,
-        "metrics": {"time_split": time_results["hybrid"], "cold_start_items": cold["hybrid_features_only"]},
+        "blend": blend.summary(),
+        "metrics": {
+            "time_split": _point(chosen.report["test"]["models"][served_name]),
+            "cold_start_items": cold["hybrid_features_only"],
+        },
     }
-    recommender = build_recommender(final, all_mat, prep, metadata)
+    recommender = build_recommender(final, all_mat, prep, metadata, blend)
     return TrainingResult(recommender, final, prep, all_mat, report)
+
+
+def _point(metrics: dict[str, float]) -> dict[str, float]:
+    """The point values of a metrics row (without its interval bounds)."""
+    return {k: v for k, v in metrics.items() if not k.endswith(("_lo", "_hi"))}
