@@ -153,7 +153,8 @@ def run(
     catalog_sizes: str | None = typer.Option(None, help="Catalog sizes (default 10000,100000,1000000; quick 10000)."),
     noop: bool = typer.Option(True, "--noop/--no-noop", help="Measure the /noop HTTP floor at every level."),
     variant: list[str] = typer.Option(
-        [], help="Serve BentoML with a proposed change applied (see variants.py, e.g. gc-freeze, threads=N); repeatable."
+        [],
+        help="Serve BentoML with a proposed change applied (see variants.py, e.g. gc-freeze, threads=N); repeatable.",
     ),
     out: Path | None = typer.Option(None, help="Report folder (default var/reports/bench/<time>)."),
     publish: bool = typer.Option(False, "--publish", help="Copy JSON, table and figures into docs/benchmarks/."),

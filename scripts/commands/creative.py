@@ -274,13 +274,9 @@ def _run_load(env: dict[str, str], port: int, total: int, concurrency: int, size
 
 
 def _mean_batch_size(metrics: str) -> float | None:
-    total = count = 0.0
-    for line in metrics.splitlines():
-        if line.startswith("bentoml_service_adaptive_batch_size_sum") and 'method_name="generate_image"' in line:
-            total += float(line.rsplit(" ", 1)[1])
-        if line.startswith("bentoml_service_adaptive_batch_size_count") and 'method_name="generate_image"' in line:
-            count += float(line.rsplit(" ", 1)[1])
-    return round(total / count, 2) if count else None
+    from scripts.bench.promstats import parse_batch_histogram
+
+    return parse_batch_histogram(metrics, "generate_image").stats().mean_size
 
 
 def _batching_chart(out: Path) -> None:
