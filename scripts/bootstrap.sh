@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up a fresh machine for this project: system fonts, PostgreSQL (tests), the project venv (.venv) with pinned
+# Set up a fresh machine for this project: system fonts, PostgreSQL and Chromium (tests), the project venv (.venv) with pinned
 # dependencies, idempotent (re-runs only what changed). Used by scripts/start.sh and scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,17 @@ if ! have_pg; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   else
     echo "warning: PostgreSQL not found; the feedback-store tests need it (apt-get install postgresql)" >&2
+  fi
+fi
+
+# Chromium for the playground test (tests/mainjob/test_playground.py drives Debian's package headless through
+# playwright): installed when root and missing, like PostgreSQL.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "installing Chromium (chromium)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "warning: /usr/bin/chromium not found; the playground test needs it (apt-get install chromium)" >&2
   fi
 fi
 

@@ -2,7 +2,7 @@
 # Build one bento per service with the project venv's BentoML:
 #   bentoml build -f bentos/<service>.yaml
 # Usage: scripts/build_bentos.sh [--dry-run] [SERVICE...]
-#   SERVICE   recommend, text, vision, creative, campaign (default: all five)
+#   SERVICE   a capability of services/catalog.yaml (default: every one)
 #   --dry-run print the commands without running them
 # The built tag (name:version) of each service is written to var/bentos/<service>.tag, where
 # scripts/containerize_push.sh and scripts/deploy.sh pick it up. Safe to re-run: each run builds
@@ -10,7 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL_SERVICES=(recommend text vision creative campaign)
+CATALOG_PY=${ADSERVE_CATALOG_PYTHON:-.venv/bin/python}  # reads services/catalog.yaml
+ALL_SERVICES=($("$CATALOG_PY" -m services.core.capabilities names))
 BENTOML=${BENTOML:-.venv/bin/bentoml}
 TAG_DIR=${ADSERVE_BENTO_TAG_DIR:-var/bentos}
 DRY_RUN=0

@@ -1,14 +1,19 @@
-"""Command-line entry point: ``python -m scripts.cli <capability> <command>``.
+"""Command-line entry point: the ``adserve`` console command (``python -m scripts.cli`` does the same).
 
-Each capability registers its train/evaluate/serve commands from ``scripts/commands``; the model
-store commands (publish, pull, alias, list) are shared.
+Each capability of the catalog (``services/catalog.yaml``) registers its train/evaluate/serve
+commands from ``scripts/commands/<capability>.py``; offline groups without a service (``data``)
+register theirs the same way when present. The model store commands (publish, pull, alias, list)
+and ``capabilities`` (what the catalog says) are shared.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 
 import typer
+
+from services.core.capabilities import get_catalog
 
 app = typer.Typer(help="adserve: train, evaluate, publish, pull and serve the platform's models.", no_args_is_help=True)
 
@@ -17,15 +22,35 @@ for _name in ("publish", "pull", "alias"):
     app.command(_name)(getattr(_models, _name))
 app.command("list")(_models.list_versions)
 
-CAPABILITIES = ("recommend", "vision", "text", "creative", "campaign", "data")
-for _cap in CAPABILITIES:
+OFFLINE_GROUPS = ("data",)  # command groups of offline work that no service serves
+
+
+@app.command("capabilities")
+def capabilities(as_json: bool = typer.Option(False, "--json", help="The whole catalog as JSON.")) -> None:
+    """The capability catalog: service, port, GPU, routes (* = batchable) and default models of each."""
+    catalog = get_catalog()
+    if as_json:
+        typer.echo(json.dumps(catalog.model_dump(mode="json"), indent=2))
+        return
+    for cap in catalog.capabilities.values():
+        typer.echo(f"{cap.name:<10} :{cap.port}  {'gpu' if cap.gpu else 'cpu'}  {cap.service}")
+        typer.echo(f"{'':<10} routes  {' '.join(r.path + ('*' if r.batchable else '') for r in cap.routes)}")
+        if cap.models:
+            typer.echo(f"{'':<10} models  {' '.join(f'{m.name} ({m.env})' for m in cap.models)}")
+        if cap.depends_on:
+            typer.echo(f"{'':<10} calls   {' '.join(cap.depends_on)}")
+
+
+for _group in get_catalog().names:
+    app.add_typer(importlib.import_module(f"scripts.commands.{_group}").app, name=_group)
+for _group in OFFLINE_GROUPS:
     try:
-        _module = importlib.import_module(f"scripts.commands.{_cap}")
+        _module = importlib.import_module(f"scripts.commands.{_group}")
     except ModuleNotFoundError as exc:
-        if exc.name != f"scripts.commands.{_cap}":
+        if exc.name != f"scripts.commands.{_group}":
             raise
         continue
-    app.add_typer(_module.app, name=_cap)
+    app.add_typer(_module.app, name=_group)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 # Turn built bentos into container images and push them to the environment's ECR repositories.
 # Usage: scripts/containerize_push.sh [--env ENV] [--registry HOST] [--region REGION]
 #                                     [--dry-run] [SERVICE...]
-#   SERVICE        recommend, text, vision, creative, campaign (default: every service with a
+#   SERVICE        a capability of services/catalog.yaml (default: every capability with a
 #                  built tag in var/bentos/<service>.tag, see scripts/build_bentos.sh)
 #   --env ENV      environment whose ECR repositories receive the images (default: dev)
 #   --registry H   ECR registry host (<account>.dkr.ecr.<region>.amazonaws.com); default: read from
@@ -15,7 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL_SERVICES=(recommend text vision creative campaign)
+CATALOG_PY=${ADSERVE_CATALOG_PYTHON:-.venv/bin/python}  # reads services/catalog.yaml
+ALL_SERVICES=($("$CATALOG_PY" -m services.core.capabilities names))
 PROJECT=${ADSERVE_PROJECT:-adserve}
 BENTOML=${BENTOML:-.venv/bin/bentoml}
 TERRAFORM=${TERRAFORM:-terraform}

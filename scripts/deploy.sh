@@ -17,7 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL_SERVICES=(recommend text vision creative campaign)
+CATALOG_PY=${ADSERVE_CATALOG_PYTHON:-.venv/bin/python}  # reads services/catalog.yaml
+ALL_SERVICES=($("$CATALOG_PY" -m services.core.capabilities names))
 TERRAFORM=${TERRAFORM:-terraform}
 TAG_DIR=${ADSERVE_BENTO_TAG_DIR:-var/bentos}
 

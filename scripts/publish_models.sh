@@ -4,7 +4,7 @@
 # Usage: scripts/publish_models.sh [--env ENV] [--alias ALIAS] [--bucket NAME] [--region REGION]
 #                                  [--dry-run] MODEL_REF...
 #   MODEL_REF    local model, name:version or name:latest (e.g. recommend-lightfm:latest);
-#                --all publishes the latest local version of every platform model
+#                --all: the latest local version of every model of services/catalog.yaml
 #   --env ENV    environment (default: dev); the bucket comes from
 #                `terraform -chdir=infra/envs/ENV output -raw model_bucket`
 #   --bucket B   bucket name; overrides terraform output (also $ADSERVE_MODEL_BUCKET)
@@ -16,7 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL_MODELS=(recommend-lightfm text-generator text-summarizer vision-classifier creative-diffusion)
+CATALOG_PY=${ADSERVE_CATALOG_PYTHON:-.venv/bin/python}  # reads services/catalog.yaml
+ALL_MODELS=($("$CATALOG_PY" -m services.core.capabilities models))
 PY=${ADSERVE_PYTHON:-.venv/bin/python}
 TERRAFORM=${TERRAFORM:-terraform}
 ENV_NAME=dev

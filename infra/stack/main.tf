@@ -16,128 +16,6 @@ locals {
 
   gpu_capacity_provider = "${local.name}-gpu"
 
-  # Service catalog. Paths, models and dependencies are facts of the services;
-  # sizes and scaling targets are defaults that service_overrides can change.
-  #   compute                     fargate | ec2 (GPU capacity provider)
-  #   concurrency_per_replica     load-tested concurrency one task sustains
-  #   mean_latency_seconds        mean latency at that concurrency
-  #   inflight_target_per_replica in-flight requests per task for the custom
-  #                               metric policy (null = no custom metric)
-  service_catalog = {
-    recommend = {
-      compute                     = "fargate"
-      cpu                         = 1024
-      memory                      = 4096
-      gpu_count                   = 0
-      ephemeral_storage_gib       = 30
-      health_check_start_period   = 300
-      paths                       = ["/recommend", "/recommend_for_profile", "/similar_items"]
-      models                      = [{ env = "ADSERVE_RECOMMEND_MODEL", name = "recommend-lightfm" }]
-      dependencies                = []
-      feedback                    = false
-      service_connect_server      = true
-      desired_count               = 1
-      min_capacity                = 1
-      max_capacity                = 6
-      concurrency_per_replica     = 32
-      mean_latency_seconds        = 0.05
-      cpu_target_utilization      = 60
-      inflight_target_per_replica = null
-    }
-
-    text = {
-      compute                     = "fargate"
-      cpu                         = 4096
-      memory                      = 16384
-      gpu_count                   = 0
-      ephemeral_storage_gib       = 60
-      health_check_start_period   = 300
-      paths                       = ["/generate_description", "/stream_description", "/summarize_reviews", "/check_compliance"]
-      models                      = [{ env = "ADSERVE_TEXT_GENERATOR_MODEL", name = "text-generator" }, { env = "ADSERVE_TEXT_SUMMARIZER_MODEL", name = "text-summarizer" }]
-      dependencies                = []
-      feedback                    = false
-      service_connect_server      = true
-      desired_count               = 1
-      min_capacity                = 1
-      max_capacity                = 6
-      concurrency_per_replica     = 4
-      mean_latency_seconds        = 2
-      cpu_target_utilization      = 60
-      inflight_target_per_replica = null
-    }
-
-    vision = {
-      compute                     = "fargate"
-      cpu                         = 2048
-      memory                      = 8192
-      gpu_count                   = 0
-      ephemeral_storage_gib       = 40
-      health_check_start_period   = 300
-      paths                       = ["/classify", "/embed", "/similar_products"]
-      models                      = [{ env = "ADSERVE_VISION_MODEL", name = "vision-classifier" }]
-      dependencies                = []
-      feedback                    = false
-      service_connect_server      = true
-      desired_count               = 1
-      min_capacity                = 1
-      max_capacity                = 6
-      concurrency_per_replica     = 8
-      mean_latency_seconds        = 0.3
-      cpu_target_utilization      = 60
-      inflight_target_per_replica = null
-    }
-
-    creative = {
-      compute                     = "ec2"
-      cpu                         = 3584
-      memory                      = 14336
-      gpu_count                   = 1
-      ephemeral_storage_gib       = 0
-      health_check_start_period   = 600
-      paths                       = ["/generate_image", "/style_transfer", "/enhance", "/compose_banner", "/restyle"]
-      models                      = [{ env = "ADSERVE_CREATIVE_MODEL", name = "creative-diffusion" }]
-      dependencies                = []
-      feedback                    = false
-      service_connect_server      = true
-      desired_count               = 1
-      min_capacity                = 1
-      max_capacity                = 4
-      concurrency_per_replica     = 2
-      mean_latency_seconds        = 8
-      cpu_target_utilization      = 70
-      inflight_target_per_replica = 2
-    }
-
-    campaign = {
-      compute                     = "fargate"
-      cpu                         = 1024
-      memory                      = 2048
-      gpu_count                   = 0
-      ephemeral_storage_gib       = 21
-      health_check_start_period   = 300
-      paths                       = ["/campaign", "/feedback", "/variant_stats"]
-      models                      = []
-      dependencies                = ["recommend", "text", "creative"]
-      feedback                    = true
-      service_connect_server      = false
-      desired_count               = 1
-      min_capacity                = 1
-      max_capacity                = 4
-      concurrency_per_replica     = 4
-      mean_latency_seconds        = 10
-      cpu_target_utilization      = 60
-      inflight_target_per_replica = null
-    }
-  }
-
-  # BentoML dependency clients look up their URL by service class name.
-  service_class_names = {
-    recommend = "RecommendService"
-    text      = "TextService"
-    vision    = "VisionService"
-    creative  = "CreativeService"
-  }
-
   services = {
     for svc, base in local.service_catalog : svc => merge(base, lookup(var.service_overrides, svc, {}))
   }
@@ -365,7 +243,7 @@ module "service" {
   gpu_count                  = each.value.gpu_count
   ephemeral_storage_gib      = each.value.ephemeral_storage_gib
 
-  health_check_path         = "/readyz"
+  health_check_path         = "/livez" # container liveness; the ALB target group checks /readyz
   health_check_start_period = each.value.health_check_start_period
 
   environment = local.service_environment[each.key]

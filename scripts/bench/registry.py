@@ -1,5 +1,6 @@
 """The endpoint registry: for each service, how to start it and which tiny models ``--quick`` needs;
-for each endpoint, its route, API method, payload builder and whether it is batched.
+for each endpoint, its API method and payload builder. Services, routes and batchable flags come
+from the capability catalog (``services/catalog.yaml``).
 
 The offline ceiling and the naive baseline are generic (``inprocess.py``): both call the same API
 function on the same runtime, so an entry only has to say how to build realistic request bodies.
@@ -12,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from services.core.capabilities import get_catalog
 
 from .payloads import campaign as camp
 from .payloads import creative as cre
@@ -54,30 +57,42 @@ class EndpointSpec:
         return f"{self.service.name}.{self.method}"
 
 
-RECOMMEND = ServiceSpec("recommend", "services.recommend.service:RecommendService", ("build_recommend",))
-VISION = ServiceSpec("vision", "services.vision.service:VisionService", ("build_vision",))
-TEXT = ServiceSpec("text", "services.text.service:TextService", ("build_text",))
-CREATIVE = ServiceSpec("creative", "services.creative.service:CreativeService", ("build_creative",))
-CAMPAIGN = ServiceSpec(
-    "campaign", "services.campaign.service:CampaignService", ("build_recommend", "build_text", "build_creative")
+QUICK_MODELS: dict[str, tuple[str, ...]] = {
+    "recommend": ("build_recommend",),
+    "vision": ("build_vision",),
+    "text": ("build_text",),
+    "creative": ("build_creative",),
+    "campaign": ("build_recommend", "build_text", "build_creative"),
+}
+SERVICES: dict[str, ServiceSpec] = {
+    name: ServiceSpec(name, get_catalog()[name].service, QUICK_MODELS[name]) for name in QUICK_MODELS
+}
+RECOMMEND, VISION, TEXT, CREATIVE, CAMPAIGN = (
+    SERVICES[n] for n in ("recommend", "vision", "text", "creative", "campaign")
 )
 
-SERVICES: dict[str, ServiceSpec] = {s.name: s for s in (RECOMMEND, VISION, TEXT, CREATIVE, CAMPAIGN)}
+
+def _spec(service: ServiceSpec, method: str, payload: PayloadFactory) -> EndpointSpec:
+    """An endpoint of the catalog (route, batchable, content type) with the payload builder of this benchmark."""
+    route = get_catalog()[service.name].route(method)
+    content = "multipart" if route.content == "multipart" else "json"
+    return EndpointSpec(service, method, route.path, payload, batchable=route.batchable, content=content)
+
 
 ENDPOINTS: list[EndpointSpec] = [
-    EndpointSpec(RECOMMEND, "recommend", "/recommend", rec.recommend_bodies),
-    EndpointSpec(RECOMMEND, "similar_items", "/similar_items", rec.similar_items_bodies),
-    EndpointSpec(RECOMMEND, "recommend_for_profile", "/recommend_for_profile", rec.profile_bodies),
-    EndpointSpec(VISION, "embed", "/embed", vis.embed_bodies),
-    EndpointSpec(VISION, "classify", "/classify", vis.classify_bodies),
-    EndpointSpec(VISION, "similar_products", "/similar_products", vis.similar_products_bodies, batchable=False),
-    EndpointSpec(TEXT, "generate_description", "/generate_description", txt.description_bodies),
-    EndpointSpec(TEXT, "summarize_reviews", "/summarize_reviews", txt.summary_bodies),
-    EndpointSpec(TEXT, "check_compliance", "/check_compliance", txt.compliance_bodies, batchable=False),
-    EndpointSpec(CREATIVE, "generate_image", "/generate_image", cre.generate_bodies),
-    EndpointSpec(CREATIVE, "compose_banner", "/compose_banner", cre.banner_bodies, batchable=False),
-    EndpointSpec(CAMPAIGN, "campaign", "/campaign", camp.campaign_bodies, batchable=False),
-    EndpointSpec(CAMPAIGN, "feedback", "/feedback", camp.feedback_bodies, batchable=False),
+    _spec(RECOMMEND, "recommend", rec.recommend_bodies),
+    _spec(RECOMMEND, "similar_items", rec.similar_items_bodies),
+    _spec(RECOMMEND, "recommend_for_profile", rec.profile_bodies),
+    _spec(VISION, "embed", vis.embed_bodies),
+    _spec(VISION, "classify", vis.classify_bodies),
+    _spec(VISION, "similar_products", vis.similar_products_bodies),
+    _spec(TEXT, "generate_description", txt.description_bodies),
+    _spec(TEXT, "summarize_reviews", txt.summary_bodies),
+    _spec(TEXT, "check_compliance", txt.compliance_bodies),
+    _spec(CREATIVE, "generate_image", cre.generate_bodies),
+    _spec(CREATIVE, "compose_banner", cre.banner_bodies),
+    _spec(CAMPAIGN, "campaign", camp.campaign_bodies),
+    _spec(CAMPAIGN, "feedback", camp.feedback_bodies),
 ]
 
 # Endpoints with a target of their own in the issue; the others are measured and reported.

@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from services.core.capabilities import get_catalog
+
 if TYPE_CHECKING:
     from services.core.feedback import FeedbackStore
 
 app = typer.Typer(help="Campaign composition and the feedback loop (online learning, bandits).", no_args_is_help=True)
-TARGET = "services.campaign.service:CampaignService"
+TARGET = get_catalog()["campaign"].service
 
 
 def _log() -> FeedbackStore:
@@ -98,11 +100,9 @@ def replay_feedback(
     from tqdm.auto import tqdm
 
     from services.core.feedback import LogEvent
-    from services.core.settings import get_settings
-    from services.recommend.training.cleaning import clean_transactions
-    from services.recommend.training.data import load_transactions
+    from services.recommend.training.data import load_training_data
 
-    clean, _ = clean_transactions(load_transactions(), get_settings().hmac_key())
+    clean = load_training_data().lines
     recent = clean[clean["ts"] >= clean["ts"].max() - pd.Timedelta(days=days)].sort_values("ts")
     if max_events:
         recent = recent.head(max_events)
@@ -116,7 +116,7 @@ def replay_feedback(
                 "purchase",
                 r.ts.timestamp(),
                 None,
-                f"replay-{r.invoice}-{i}",
+                f"replay-{getattr(r, 'invoice', 'line')}-{i}",
                 r.title,
                 float(r.price),
             )
@@ -184,7 +184,7 @@ def figures(title: str = typer.Option("WHITE HANGING HEART T-LIGHT HOLDER", help
 
 @app.command()
 def serve(
-    port: int = 3000,
+    port: int = get_catalog()["campaign"].port,
     host: str = "0.0.0.0",
     depends: list[str] = typer.Option([], help="name=URL of a dependency served elsewhere (split deployment)."),
 ) -> None:

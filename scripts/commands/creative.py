@@ -17,11 +17,13 @@ from typing import Any
 
 import typer
 
+from scripts.commands.serving import serve_capability
+from services.core.capabilities import get_catalog
 from services.core.settings import PROJECT_ROOT, get_settings
 
 app = typer.Typer(help="Creative: diffusion images, style transfer, enhancement, banners.", no_args_is_help=True)
 log = logging.getLogger("creative")
-SERVICE = "services.creative.service:CreativeService"
+SERVICE = get_catalog()["creative"].service
 MODEL_NAME = "creative-diffusion"
 
 
@@ -172,10 +174,12 @@ def import_diffusers(
 
 
 @app.command()
-def serve(port: int = typer.Option(3000), host: str = typer.Option("0.0.0.0")) -> None:
-    """Run the creative service with ``bentoml serve``."""
-    bentoml_bin = str(Path(sys.executable).parent / "bentoml")
-    os.execv(bentoml_bin, [bentoml_bin, "serve", SERVICE, "--host", host, "--port", str(port)])
+def serve(
+    port: int | None = typer.Option(None, help="Default: the capability's port in services/catalog.yaml."),
+    host: str = "0.0.0.0",
+) -> None:
+    """``bentoml serve`` the creative service."""
+    serve_capability("creative", port, host)
 
 
 # ------------------------------------------------------------------------------ batching benchmark

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
+from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="Hybrid LightFM recommendation (Online Retail II).", no_args_is_help=True)
+from scripts.commands.serving import serve_capability
+
+app = typer.Typer(help="Hybrid LightFM recommendation from an ingested data set.", no_args_is_help=True)
 
 
 def _config(trials: int, folds: int, threads: int, embeddings: bool):  # type: ignore[no-untyped-def]
@@ -31,12 +31,15 @@ def train(
     threads: int = typer.Option(2, help="LightFM threads."),
     max_users: int | None = typer.Option(None, help="Train on a random subset of users (quick runs)."),
     embeddings: bool = typer.Option(True, help="Cluster MiniLM embeddings of titles as item features."),
+    data: Path | None = typer.Option(
+        None, help="An ingested data set (`data ingest`); default: the shipped online-retail-ii adapter."
+    ),
 ) -> None:
-    """Clean, featurize, search, evaluate and save ``recommend-lightfm`` with its report."""
+    """Featurize, search, evaluate and save ``recommend-lightfm`` with its report."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     from services.recommend.training.pipeline import run_training
 
-    run_training(_config(trials, folds, threads, embeddings), max_users=max_users)
+    run_training(_config(trials, folds, threads, embeddings), max_users=max_users, data=data)
 
 
 @app.command()
@@ -48,6 +51,7 @@ def update(
     """Fold new feedback into the served recommender; exit 0 on promote/skip, 3 on rollback (single runs)."""
     import time
 
+    from services.core.artifact_store import AliasConflictError
     from services.core.feedback import open_store
     from services.recommend.training.online_update import run_update
     from services.recommend.training.update_settings import get_update_settings
@@ -59,7 +63,7 @@ def update(
     while True:
         try:
             outcome = run_update(store, settings)
-        except LookupError as exc:  # no served model yet (ArtifactNotFoundError)
+        except (LookupError, AliasConflictError) as exc:  # no served model yet, or the alias moved meanwhile
             typer.echo(f"cannot update: {exc}", err=True)
             if period <= 0:
                 raise typer.Exit(2) from None
@@ -110,19 +114,13 @@ def prepare() -> None:
         return
     except (LookupError, bentoml.exceptions.NotFound):
         typer.echo(f"recommend: {ref} missing, training the default model (about 5-10 minutes on 2 cores)")
-    train(trials=4, folds=3, threads=2, max_users=None, embeddings=True)
+    train(trials=4, folds=3, threads=2, max_users=None, embeddings=True, data=None)
 
 
 @app.command()
-def serve(port: int = 3000, host: str = "0.0.0.0") -> None:
+def serve(
+    port: int | None = typer.Option(None, help="Default: the capability's port in services/catalog.yaml."),
+    host: str = "0.0.0.0",
+) -> None:
     """``bentoml serve`` the recommend service."""
-    cmd = [
-        os.path.join(os.path.dirname(sys.executable), "bentoml"),
-        "serve",
-        "services.recommend.service:RecommendService",
-        "--host",
-        host,
-        "--port",
-        str(port),
-    ]
-    raise typer.Exit(subprocess.call(cmd))
+    serve_capability("recommend", port, host)

@@ -19,6 +19,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .capabilities import default_model_ref
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,14 +44,21 @@ class PlatformSettings(BaseSettings):
     s3_read_timeout_s: float = Field(30.0, gt=0)
 
     # --- model references (name:version or name:alias) ---------------------
-    recommend_model: str = "recommend-lightfm:latest"
-    vision_model: str = "vision-classifier:latest"
-    text_generator_model: str = "text-generator:latest"
-    text_summarizer_model: str = "text-summarizer:latest"
-    creative_model: str = "creative-diffusion:latest"
+    # Defaults: <name>:latest of the capability catalog's model for each field (services/catalog.yaml).
+    recommend_model: str = Field(default_factory=lambda: default_model_ref("recommend_model"))
+    vision_model: str = Field(default_factory=lambda: default_model_ref("vision_model"))
+    text_generator_model: str = Field(default_factory=lambda: default_model_ref("text_generator_model"))
+    text_summarizer_model: str = Field(default_factory=lambda: default_model_ref("text_summarizer_model"))
+    creative_model: str = Field(default_factory=lambda: default_model_ref("creative_model"))
 
     model_refresh_s: float = Field(
         0.0, ge=0.0, description="Seconds between checks for a moved alias (hot swap of a new version); 0 = off."
+    )
+    model_load_backoff_s: float = Field(
+        2.0, gt=0.0, le=600.0, description="First wait before a failed first model load is tried again (doubles)."
+    )
+    model_load_backoff_max_s: float = Field(
+        300.0, gt=0.0, le=3600.0, description="Longest wait between tries of a failed first model load."
     )
 
     # --- security ----------------------------------------------------------

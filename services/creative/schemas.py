@@ -1,7 +1,9 @@
 """Request and response models of the creative service (importable by callers such as campaign).
 
 Every limit is checked here, per request, before batching: a bad request gets a 400 with a
-message and never reaches the batched pipeline call. Limits come from ``CreativeSettings``.
+message and never reaches the batched pipeline call. Limits come from ``CreativeSettings``; the
+cost budgets of a whole request (diffusion work, banner renders and pixels; ``services.core.budgets``)
+are checked here too and answered 422.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from typing import Annotated, Any, Literal
 from PIL import Image
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from services.core import budgets
 from services.core.images import MAX_IMAGE_BYTES
 from services.core.images import decode_base64_image as decode_base64_image_core
+from services.core.schema_examples import schema_example
 from services.core.text_types import DisplayText, clean_display_text
 
+from .banner_layout import STANDARD_SIZES
 from .settings import get_creative_settings
 
 OutputFormat = Literal["png", "jpeg"]
@@ -104,7 +109,12 @@ class EncodedImage(BaseModel):
 class GenerateRequest(BaseModel):
     """One text-to-image request: a prompt and its generation parameters."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=schema_example(
+            {"prompt": "a navy linen shirt on a wooden table, soft studio light", "seed": 42, "output_format": "jpeg"}
+        ),
+    )
 
     prompt: Prompt
     negative_prompt: NegativePrompt = None
@@ -129,7 +139,23 @@ class GenerateRequest(BaseModel):
         side = get_creative_settings().max_side
         if self.width and self.height and self.width * self.height > side * side:
             raise ValueError(f"width x height must be at most {side} x {side} pixels")
+        budgets.check("max_diffusion_work", self.work(), "diffusion work (images x steps x pixels) of this item")
         return self
+
+    def work(self) -> int:
+        """Images x steps x output pixels; unset sizes count at the largest allowed side."""
+        settings = get_creative_settings()
+        width, height = self.width or settings.max_side, self.height or settings.max_side
+        return self.num_images * (self.steps or settings.default_steps) * width * height
+
+
+def _diffusion_budget(requests: list[GenerateRequest]) -> list[GenerateRequest]:
+    work = sum(r.work() for r in requests)
+    budgets.check("max_diffusion_work", work, "diffusion work (images x steps x pixels) of this request")
+    return requests
+
+
+GenerateBatch = Annotated[list[GenerateRequest], Field(min_length=1), AfterValidator(_diffusion_budget)]
 
 
 class GenerateResponse(BaseModel):
@@ -148,7 +174,9 @@ class GenerateResponse(BaseModel):
 class Colour(BaseModel):
     """Brand colours as ``#RRGGBB``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=schema_example({"primary": "#1F3A5F", "accent": "#F2A541"})
+    )
 
     primary: str = "#1F3A5F"
     secondary: str | None = None
@@ -166,7 +194,9 @@ class Colour(BaseModel):
 
 
 class CustomSize(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=schema_example({"width": 728, "height": 90, "name": "leaderboard"})
+    )
 
     width: int = Field(ge=64)
     height: int = Field(ge=64)
@@ -186,14 +216,30 @@ BannerFormatName = Literal["square", "landscape", "story", "medium_rectangle"]
 class BannerRequest(BaseModel):
     """Everything a banner needs; the same request renders every listed format."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=schema_example(
+            {
+                "headline": "Summer linen sale",
+                "subheadline": "Breathable shirts from 19.99",
+                "cta": "Shop now",
+                "colours": {"primary": "#1F3A5F", "accent": "#F2A541"},
+                "background": "gradient",
+                "formats": ["square", "landscape"],
+                "output_format": "jpeg",
+            }
+        ),
+    )
 
     headline: DisplayText(120)
     subheadline: DisplayText(240) | None = None
     cta: DisplayText(40) | None = None
     product_image: Base64Image | None = Field(None, description="Base64 JPEG/PNG/WebP (data: URL allowed).")
     colours: Colour = Field(default_factory=Colour)
-    background: Literal["flat", "gradient", "generated"] = "gradient"
+    background: Literal["flat", "gradient", "generated", "dots", "stripes", "grid", "rings"] = Field(
+        "gradient",
+        description="flat, gradient, a pattern over the gradient (dots, stripes, grid, rings), or generated.",
+    )
     background_prompt: Prompt | None = Field(None, description="Prompt of a generated background.")
     seed: Seed = None
     formats: list[BannerFormatName | CustomSize] = Field(default_factory=lambda: ["square"], min_length=1, max_length=8)
@@ -210,6 +256,17 @@ class BannerRequest(BaseModel):
             raise ValueError("headline must not be blank")
         if self.background == "generated" and not self.background_prompt:
             raise ValueError("background 'generated' needs background_prompt")
+        return self
+
+    @model_validator(mode="after")
+    def _within_budgets(self) -> BannerRequest:
+        sizes = [STANDARD_SIZES[f] if isinstance(f, str) else (f.width, f.height) for f in self.formats]
+        budgets.check("max_banner_renders", len(sizes), "banner formats rendered by this request")
+        budgets.check("max_banner_pixels", sum(w * h for w, h in sizes), "banner pixels rendered by this request")
+        if self.background == "generated":
+            settings = get_creative_settings()
+            work = len(sizes) * settings.default_steps * settings.max_side**2
+            budgets.check("max_diffusion_work", work, "diffusion work of the generated backgrounds")
         return self
 
 

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from services.core.schema_examples import schema_example
 from services.core.text_types import clean_display_text
 
 Language = Literal["en", "zh"]
@@ -79,10 +80,27 @@ KeyText = _text(30)
 ValueText = _text(100)
 
 
+EXAMPLE_ATTRIBUTES: dict[str, Any] = {
+    "title": "Slim Fit Cotton Shirt",
+    "brand": "Roadster",
+    "category": ["Apparel", "Topwear", "Shirts"],
+    "colour": "Navy Blue",
+    "material": "cotton",
+    "gender": "Men",
+    "season": "Summer",
+    "usage": "Casual",
+}
+
+
 class ProductAttributes(BaseModel):
     """What is known about a product; descriptions may state these facts and nothing else."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        populate_by_name=True,
+        json_schema_extra=schema_example(EXAMPLE_ATTRIBUTES),
+    )
 
     title: TitleText | None = Field(None, description="Current product name, if any.")
     brand: ShortText | None = None

@@ -12,15 +12,17 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from services.core.schema_examples import schema_example
 from services.core.text_types import check_display_text
 
-from .attributes import Language, ProductAttributes, Tone
+from .attributes import EXAMPLE_ATTRIBUTES, Language, ProductAttributes, Tone
 from .compliance import Violation
 from .settings import HARD_MAX_NEW_TOKENS, HARD_MAX_REVIEW_CHARS, HARD_MAX_REVIEWS, get_text_settings
 
 __all__ = [
     "CheckRequest",
     "ComplianceReport",
+    "CopySource",
     "DescriptionRequest",
     "DescriptionResult",
     "Language",
@@ -39,9 +41,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+EXAMPLE_REVIEWS = [
+    {"text": "Lovely soft fabric and the fit is true to size. I wear it every week.", "rating": 5},
+    {"text": "The colour is beautiful but the sleeves are a little long for me.", "rating": 4},
+    {"text": "Thin material, it wrinkled after one wash. Disappointed.", "rating": 2},
+]
+
+
 # ------------------------------------------------------------------ description generation
 class DescriptionRequest(_Strict):
     """One product to describe, with its own sampling options."""
+
+    model_config = ConfigDict(
+        json_schema_extra=schema_example({"attributes": EXAMPLE_ATTRIBUTES, "tone": "friendly", "seed": 7})
+    )
 
     attributes: ProductAttributes
     language: Language = "en"
@@ -66,7 +79,8 @@ class DescriptionRequest(_Strict):
         return self
 
 
-TitleSource = Literal["model", "template"]
+CopySource = Literal["model", "template", "catalog"]
+TitleSource = CopySource
 
 
 class DescriptionResult(BaseModel):
@@ -77,7 +91,15 @@ class DescriptionResult(BaseModel):
     )
     language: Language
     tone: Tone = "neutral"
-    title_source: TitleSource = Field("model", description="'template' when the model cannot write this language.")
+    copy_source: CopySource = Field(
+        "model",
+        description="'model' (written by the generator and kept), 'template' (written by rule from the attributes) "
+        "or 'catalog' (neither could be used: the catalogue title, no description).",
+    )
+    title_source: TitleSource = Field("model", description="Same as copy_source (kept for older clients).")
+    notes: list[str] = Field(
+        default_factory=list, description="Why model copy was not kept, or why no copy could be written."
+    )
     attempts: int = Field(1, description="Candidates sampled before this one was kept.")
     seed: int | None = Field(None, description="The seed used; send it back to reproduce this output.")
     model: str | None = None
@@ -102,6 +124,8 @@ def _review_text_cap(text: str) -> str:
 
 
 class Review(_Strict):
+    model_config = ConfigDict(json_schema_extra=schema_example(EXAMPLE_REVIEWS[0]))
+
     text: Annotated[
         str,
         Field(min_length=1, max_length=HARD_MAX_REVIEW_CHARS),
@@ -113,6 +137,8 @@ class Review(_Strict):
 
 class ProductReviews(_Strict):
     """The reviews of one product."""
+
+    model_config = ConfigDict(json_schema_extra=schema_example({"product_id": "1078", "reviews": EXAMPLE_REVIEWS}))
 
     product_id: str | None = Field(None, max_length=64)
     reviews: list[Review] = Field(min_length=1, max_length=HARD_MAX_REVIEWS)
@@ -144,6 +170,10 @@ class ReviewSummary(BaseModel):
     product_id: str | None
     method: Literal["extractive", "abstractive"]
     summary: str
+    summary_source: Literal["extractive", "abstractive"] = Field(
+        "extractive", description="What ``summary`` is: abstractive only when the model's summary was kept."
+    )
+    notes: list[str] = Field(default_factory=list, description="Why an abstractive summary was not kept.")
     sentences: list[SentenceRef] = Field(description="Representative sentences, most central first.")
     pros: list[SentenceRef]
     cons: list[SentenceRef]
@@ -157,6 +187,9 @@ class ReviewSummary(BaseModel):
 
 
 # ------------------------------------------------------------------ compliance
+EXAMPLE_CHECK_TEXT = "The best cotton shirt in the world, 100% guaranteed! Call 555-0100 to order."
+
+
 def _check_text_cap(text: str) -> str:
     cap = get_text_settings().max_review_chars
     if len(text) > cap:
@@ -165,6 +198,8 @@ def _check_text_cap(text: str) -> str:
 
 
 class CheckRequest(_Strict):
+    model_config = ConfigDict(json_schema_extra=schema_example({"text": EXAMPLE_CHECK_TEXT, "language": "en"}))
+
     text: Annotated[str, Field(min_length=1, max_length=HARD_MAX_REVIEW_CHARS), AfterValidator(_check_text_cap)]
     attributes: ProductAttributes | None = None
     language: Language = "en"

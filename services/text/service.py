@@ -19,13 +19,21 @@ from annotated_types import MaxLen, MinLen
 from pydantic import AfterValidator, Field
 
 from services.core.embeddings import embed_texts
+from services.core.schema_examples import schema_example
 from services.core.service_kit import PlatformService, batch_api, platform_service
 
 from .attributes import Language, ProductAttributes
 from .compliance import check_text
 from .model_loading import LOAD_LOCK
 from .runtime import GENERATOR, SUMMARIZER
-from .schemas import ComplianceReport, DescriptionRequest, DescriptionResult, ProductReviews, ReviewSummary
+from .schemas import (
+    EXAMPLE_CHECK_TEXT,
+    ComplianceReport,
+    DescriptionRequest,
+    DescriptionResult,
+    ProductReviews,
+    ReviewSummary,
+)
 from .settings import get_text_settings
 from .summarizer import Summarizer
 
@@ -44,7 +52,11 @@ def _check_cap(text: str) -> str:
     return text
 
 
-CheckedText = Annotated[str, Field(min_length=1, max_length=MAX_CHECK_CHARS_HARD), AfterValidator(_check_cap)]
+CheckedText = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_CHECK_CHARS_HARD, json_schema_extra=schema_example(EXAMPLE_CHECK_TEXT)),
+    AfterValidator(_check_cap),
+]
 
 
 @platform_service(

@@ -8,21 +8,39 @@ before the full decode, format allow-list) and shrinks it to the working size, s
 from __future__ import annotations
 
 import base64
+import io
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageDraw
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from services.core.images import decode_base64, decode_image
+from services.core.schema_examples import schema_example
 
 from .settings import get_vision_settings
 
 # The pixel cap below is enforced as an error; PIL's own warning for large images would only add noise.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+_DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.I)
+
+
+def _example_png() -> str:
+    """Base64 of a small PNG for the API schema's examples: a dark T-shirt shape on a light background."""
+    img = Image.new("L", (32, 32), 235)
+    draw = ImageDraw.Draw(img)
+    draw.polygon([(9, 5), (23, 5), (30, 11), (26, 15), (23, 12), (23, 28), (9, 28), (9, 12), (6, 15), (2, 11)], fill=40)
+    buffer = io.BytesIO()
+    img.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+EXAMPLE_IMAGE_B64 = _example_png()
 
 
 def sniff_format(data: bytes) -> str:
@@ -97,4 +115,5 @@ class UploadedImage:
             "format": "byte",
             "contentEncoding": "base64",
             "description": "Base64 of a JPEG, PNG or WebP file (a data: URL is accepted too).",
+            **schema_example(EXAMPLE_IMAGE_B64),
         }

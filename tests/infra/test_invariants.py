@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
+from services.core.capabilities import get_catalog
 from tests.infra.conftest import (
     ENVS,
-    SERVICES,
     STACK,
     TfModule,
     as_list,
@@ -21,21 +21,6 @@ from tests.infra.conftest import (
 
 ANYWHERE = ("0.0.0.0/0", "::/0")
 
-EXPECTED_PATHS = {
-    "recommend": ["/recommend", "/recommend_for_profile", "/similar_items"],
-    "text": ["/generate_description", "/stream_description", "/summarize_reviews", "/check_compliance"],
-    "vision": ["/classify", "/embed", "/similar_products"],
-    "creative": ["/generate_image", "/style_transfer", "/enhance", "/compose_banner", "/restyle"],
-    "campaign": ["/campaign", "/feedback", "/variant_stats"],
-}
-EXPECTED_MODELS = {
-    "recommend": {"ADSERVE_RECOMMEND_MODEL": "recommend-lightfm"},
-    "text": {"ADSERVE_TEXT_GENERATOR_MODEL": "text-generator", "ADSERVE_TEXT_SUMMARIZER_MODEL": "text-summarizer"},
-    "vision": {"ADSERVE_VISION_MODEL": "vision-classifier"},
-    "creative": {"ADSERVE_CREATIVE_MODEL": "creative-diffusion"},
-    "campaign": {},
-}
-
 
 def _service_call(stack: TfModule) -> dict:
     return stack.modules["service"]
@@ -46,11 +31,20 @@ def _service_call(stack: TfModule) -> dict:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_catalog_lists_the_five_services_with_their_paths_and_models(catalog: dict) -> None:
-    assert set(catalog) == set(SERVICES)
+def test_catalog_deploys_every_capability_with_its_routes_models_and_gpu(catalog: dict, stack: TfModule) -> None:
+    capabilities = get_catalog()
+    assert sorted(catalog) == sorted(capabilities.names)
     for svc, cfg in catalog.items():
-        assert cfg["paths"] == EXPECTED_PATHS[svc], svc
-        assert {m["env"]: m["name"] for m in cfg["models"]} == EXPECTED_MODELS[svc], svc
+        cap = capabilities[svc]
+        assert cfg["paths"] == cap.paths, svc
+        assert {m["env"]: m["name"] for m in cfg["models"]} == {m.env: m.name for m in cap.models}, svc
+        assert cfg["dependencies"] == list(cap.depends_on), svc
+        assert (cfg["gpu_count"] > 0) == cap.gpu, svc
+    # The facts are read from the catalog file, not written a second time in HCL.
+    assert 'yamldecode(file("${path.module}/../../services/catalog.yaml"))' in stack.locals["capability_catalog"]
+    assert set(stack.locals["service_sizing"]) == set(capabilities.names)
+    for sizes in stack.locals["service_sizing"].values():
+        assert not {"paths", "models", "dependencies", "gpu_count", "compute"} & set(sizes)
 
 
 def test_every_service_is_instantiated_from_the_catalog(stack: TfModule) -> None:
@@ -62,11 +56,13 @@ def test_every_service_is_instantiated_from_the_catalog(stack: TfModule) -> None
     assert "local.service_catalog" in stack.locals["services"]
 
 
-def test_every_service_has_a_readiness_health_check_with_a_long_start_period(
+def test_liveness_in_the_container_readiness_at_the_load_balancer(
     catalog: dict, stack: TfModule, service_module: TfModule
 ) -> None:
     call = _service_call(stack)
-    assert call["health_check_path"] == "/readyz"
+    # ECS replaces a task whose container check fails: liveness only, so a model still loading (or
+    # retrying a failed first load with back-off) does not get its task killed.
+    assert call["health_check_path"] == "/livez"
     assert call["health_check_start_period"] == "${each.value.health_check_start_period}"
     for svc, cfg in catalog.items():
         minimum = 600 if cfg["gpu_count"] > 0 else 300
@@ -76,7 +72,7 @@ def test_every_service_has_a_readiness_health_check_with_a_long_start_period(
     assert "healthCheck" in app and "startPeriod" in app and "local.container_start_period" in app
     assert "local.health_check_command" in app
     assert "${var.health_check_path}" in service_module.locals["health_check_command"]
-    assert service_module.variables["health_check_path"]["default"] == "/readyz"
+    assert service_module.variables["health_check_path"]["default"] == "/livez"
     assert service_module.variables["container_port"]["default"] == 3000
     # ECS caps the container start period at 300 s; the service grace period covers the rest.
     assert "min(var.health_check_start_period, 300)" in service_module.locals["container_start_period"]
@@ -84,7 +80,7 @@ def test_every_service_has_a_readiness_health_check_with_a_long_start_period(
     assert svc["health_check_grace_period_seconds"] == "${local.grace_period}"
     assert "var.health_check_start_period" in service_module.locals["grace_period"]
 
-    # The ALB target groups check the same readiness path.
+    # The ALB target groups check readiness: no traffic before the model is loaded.
     edge = module_named("edge")
     assert edge.variables["services"]["type"].count("/readyz") == 1
     assert "health_check_path" in json.dumps(edge.modules["alb"]["target_groups"])
@@ -244,16 +240,12 @@ def test_api_keys_and_hmac_key_come_from_ssm_never_plain_env(stack: TfModule, se
 
 
 def test_campaign_reaches_its_dependencies_through_service_connect(
-    catalog: dict, stack: TfModule, service_module: TfModule
+    catalog: dict, evaluated: dict, stack: TfModule, service_module: TfModule
 ) -> None:
     assert catalog["campaign"]["dependencies"] == ["recommend", "text", "creative"]
     assert catalog["campaign"]["feedback"] is True
-    assert stack.locals["service_class_names"] == {
-        "recommend": "RecommendService",
-        "text": "TextService",
-        "vision": "VisionService",
-        "creative": "CreativeService",
-    }
+    assert evaluated["service_class_names"] == {n: c.class_name for n, c in get_catalog().capabilities.items()}
+    assert evaluated["service_class_names"]["recommend"] == "RecommendService"
     env = stack.locals["service_environment"]
     assert "BENTOML_RUNNER_MAP" in env and '"http://${dep}:3000"' in env
     assert "ADSERVE_FEEDBACK_S3_URI" in env and "ADSERVE_FEEDBACK_DIR" not in env
