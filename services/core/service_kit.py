@@ -108,6 +108,11 @@ def api_key(func: Callable[..., Any]) -> str:
     return f"{capability}.{func.__name__}"
 
 
+def batch_capable(api: Any) -> bool:
+    """Whether a service API is declared with ``batch_api`` (batched now or only when switched on)."""
+    return bool(api.batchable or getattr(api.func, "batch_capable", False))
+
+
 def batch_api(
     *, max_batch_size: int, max_latency_ms: int, batched: bool = True, **api_kwargs: Any
 ) -> Callable[[F], Any]:
@@ -117,6 +122,7 @@ def batch_api(
     """
 
     def decorate(func: F) -> Any:
+        func.batch_capable = True  # type: ignore[attr-defined]
         if get_settings().batched(api_key(func), batched):
             return bentoml.api(
                 batchable=True, max_batch_size=max_batch_size, max_latency_ms=max_latency_ms, **api_kwargs
