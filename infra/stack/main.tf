@@ -38,6 +38,9 @@ locals {
           BENTOML_RUNNER_MAP = jsonencode({ for dep in cfg.dependencies : local.service_class_names[dep] => "http://${dep}:3000" })
         } : k => v if length(cfg.dependencies) > 0
       },
+      # The same addresses by name (ADSERVE_<SERVICE>_<DEPENDENCY>_URL), as scripts/start.sh sets them:
+      # dependencies reached through the platform's client (vision from the campaign) read these.
+      { for dep in cfg.dependencies : "ADSERVE_${upper(svc)}_${upper(dep)}_URL" => "http://${dep}:3000" },
       {
         for k, v in {
           ADSERVE_FEEDBACK_S3_URI       = "s3://${local.model_bucket_name}/feedback"
