@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
 
+from services.core.service_kit import batch_params
+
 from .schemas import BatchingConfig
 
 
@@ -103,9 +105,10 @@ def api_call(service: Any, name: str) -> ApiCall:
     )
     output = TypeAdapter(hints.get("return", Any))
     config = service.config or {}
+    declared = batch_params(api)  # also for an API whose batching is off by default
     batching = BatchingConfig(
-        max_batch_size=int(api.max_batch_size) if api.batchable else None,
-        max_latency_ms=int(api.max_latency_ms) if api.batchable else None,
+        max_batch_size=int(api.max_batch_size) if api.batchable else declared.get("max_batch_size"),
+        max_latency_ms=int(api.max_latency_ms) if api.batchable else declared.get("max_latency_ms"),
         workers=_as_int(config.get("workers", 1)),
         threads=_as_int(config.get("threads", 1)),
     )

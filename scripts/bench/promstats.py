@@ -8,14 +8,13 @@ taken right before and right after it (summed over workers).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
+
+from prometheus_client.parser import text_string_to_metric_families
 
 from .schemas import BatchStats
 
 METRIC = "bentoml_service_adaptive_batch_size"
-_LINE = re.compile(rf"^{METRIC}_(?P<kind>bucket|sum|count)\{{(?P<labels>[^}}]*)\}}\s+(?P<value>\S+)$", re.M)
-_LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
 
 @dataclass
@@ -47,19 +46,20 @@ class BatchHistogram:
 
 
 def parse_batch_histogram(metrics_text: str, method: str) -> BatchHistogram:
-    """The histogram of one API method, summed over every worker and label set."""
+    """The histogram of one API method, summed over every worker and label set (prometheus_client's
+    own text-format parser)."""
     hist = BatchHistogram()
-    for match in _LINE.finditer(metrics_text):
-        labels = dict(_LABEL.findall(match.group("labels")))
-        if labels.get("method_name") != method:
+    for family in text_string_to_metric_families(metrics_text):
+        if family.name != METRIC:
             continue
-        value = float(match.group("value"))
-        kind = match.group("kind")
-        if kind == "bucket":
-            le = math.inf if labels.get("le") == "+Inf" else float(labels.get("le", "nan"))
-            hist.buckets[le] = hist.buckets.get(le, 0.0) + value
-        elif kind == "sum":
-            hist.total += value
-        else:
-            hist.count += value
+        for sample in family.samples:
+            if sample.labels.get("method_name") != method:
+                continue
+            if sample.name == f"{METRIC}_bucket":
+                le = float(sample.labels.get("le", "nan"))
+                hist.buckets[le] = hist.buckets.get(le, 0.0) + sample.value
+            elif sample.name == f"{METRIC}_sum":
+                hist.total += sample.value
+            elif sample.name == f"{METRIC}_count":
+                hist.count += sample.value
     return hist

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -208,33 +207,11 @@ def latency(
     users_from: Path | None = typer.Option(None, help="recommender.json of the served model (user ids)."),
     out: Path | None = typer.Option(None, help="Write the numbers as JSON here."),
 ) -> None:
-    """p50/p95 of sequential /campaign calls (after two warm-up calls)."""
-    import httpx
+    """p50/p95 of sequential /campaign calls (after two warm-up calls; scripts/bench/campaign_latency.py)."""
+    from scripts.bench.campaign_latency import measure
 
     users = json.loads(users_from.read_text())["user_ids"] if users_from else []
-    headers = {"X-API-Key": api_key} if api_key else {}
-    timings, statuses, degraded = [], [], 0
-    with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
-        for i in range(calls + 2):
-            body = {"user_id": users[i % len(users)]} if users else {"profile": {"country": "United Kingdom"}}
-            start = time.perf_counter()
-            resp = client.post("/campaign", json={**body, "k": k, "formats": formats.split(",")})
-            if i >= 2:
-                timings.append(time.perf_counter() - start)
-                statuses.append(resp.status_code)
-                degraded += bool(resp.status_code == 200 and resp.json()["degraded"])
-    timings.sort()
-    result = {
-        "url": url,
-        "calls": calls,
-        "k": k,
-        "formats": formats,
-        "p50_ms": round(1000 * statistics.median(timings), 1),
-        "p95_ms": round(1000 * timings[max(0, int(0.95 * len(timings)) - 1)], 1),
-        "max_ms": round(1000 * timings[-1], 1),
-        "ok": statuses.count(200),
-        "degraded": degraded,
-    }
+    result = measure(url, calls=calls, k=k, formats=formats, api_key=api_key, users=users)
     typer.echo(json.dumps(result))
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)

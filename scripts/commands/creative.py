@@ -11,11 +11,6 @@ import json
 import logging
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -196,108 +191,18 @@ def bench_batching(
     port: int = typer.Option(3917),
     threads: int = typer.Option(1, help="torch CPU threads in the server."),
 ) -> None:
-    """Requests/s of /generate_image with adaptive batching against without, over HTTP on loopback."""
+    """Requests/s of /generate_image with adaptive batching against without (scripts/bench/creative_batching.py)."""
+    from scripts.bench.creative_batching import compare, write_chart
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    results: dict[str, Any] = {}
-    for batching in (True, False):
-        env = {
-            **os.environ,
-            "ADSERVE_BATCHING": str(batching).lower(),
-            "ADSERVE_CREATIVE_TORCH_THREADS": str(threads),
-            "OMP_NUM_THREADS": str(threads),
-            "ADSERVE_CREATIVE_GPUS": "0",
-        }
-        log.info("starting the server with batching=%s", batching)
-        results["batching" if batching else "no_batching"] = _run_load(env, port, requests, concurrency, size, steps)
-        log.info("%s", results)
-    results["speedup"] = round(results["batching"]["requests_per_s"] / results["no_batching"]["requests_per_s"], 2)
-    results["setup"] = {
-        "requests": requests,
-        "concurrency": concurrency,
-        "size": size,
-        "steps": steps,
-        "threads": threads,
-    }
+    results = compare(
+        SERVICE, requests=requests, concurrency=concurrency, size=size, steps=steps, port=port, threads=threads
+    )
     out = _reports_dir()
     (out / f"batching_{size}px_{steps}steps.json").write_text(json.dumps(results, indent=2))
-    _batching_chart(out)
+    write_chart(out, _bar_chart)
     typer.echo(json.dumps(results, indent=2))
-
-
-def _run_load(env: dict[str, str], port: int, total: int, concurrency: int, size: int, steps: int) -> dict[str, Any]:
-    import httpx
-
-    bentoml_bin = str(Path(sys.executable).parent / "bentoml")
-    cmd = [bentoml_bin, "serve", SERVICE, "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(
-        cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=url, timeout=600) as client:
-            deadline = time.monotonic() + 180
-            while time.monotonic() < deadline:
-                try:
-                    if client.get("/readyz").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.5)
-            else:
-                raise RuntimeError("server did not become ready")
-
-            def one(i: int) -> float:
-                body = {
-                    "requests": [
-                        {"prompt": f"product photo {i}", "width": size, "height": size, "steps": steps, "seed": i}
-                    ]
-                }
-                started = time.perf_counter()
-                response = client.post("/generate_image", json=body)
-                response.raise_for_status()
-                return time.perf_counter() - started
-
-            for i in range(2):  # warm-up
-                one(10_000 + i)
-            started = time.perf_counter()
-            with ThreadPoolExecutor(concurrency) as pool:
-                latencies = sorted(pool.map(one, range(total)))
-            wall = time.perf_counter() - started
-            metrics = client.get("/metrics").text
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(30)
-    return {
-        "requests_per_s": round(total / wall, 3),
-        "p50_s": round(latencies[len(latencies) // 2], 2),
-        "p95_s": round(latencies[int(len(latencies) * 0.95) - 1], 2),
-        "wall_s": round(wall, 1),
-        "mean_batch_size": _mean_batch_size(metrics),
-    }
-
-
-def _mean_batch_size(metrics: str) -> float | None:
-    total = count = 0.0
-    for line in metrics.splitlines():
-        if line.startswith("bentoml_service_adaptive_batch_size_sum") and 'method_name="generate_image"' in line:
-            total += float(line.rsplit(" ", 1)[1])
-        if line.startswith("bentoml_service_adaptive_batch_size_count") and 'method_name="generate_image"' in line:
-            count += float(line.rsplit(" ", 1)[1])
-    return round(total / count, 2) if count else None
-
-
-def _batching_chart(out: Path) -> None:
-    """requests/s with and without batching for every configuration measured so far."""
-    runs = {
-        path.stem.removeprefix("batching_"): json.loads(path.read_text())
-        for path in sorted(out.glob("batching_*.json"))
-    }
-    values = {}
-    for name, run in runs.items():
-        for mode in ("batching", "no_batching"):
-            values[f"{name} {mode.replace('_', ' ')}"] = run[mode]["requests_per_s"]
-    _bar_chart(values, out / "batching.png", "/generate_image requests/s over HTTP, tiny pipeline, CPU")
 
 
 def _bar_chart(values: dict[str, float], path: Path, title: str) -> None:

@@ -122,10 +122,10 @@ def benchmark(
     _setup_logging()
     import torch
 
+    from scripts.bench.vision_ceiling import run_benchmark
     from services.core.artifact_store import ArtifactStore
     from services.core.settings import get_settings
     from services.vision.runtime import load_runtime
-    from services.vision.training.benchmark import run_benchmark
     from services.vision.training.data import load_split
     from services.vision.training.pipeline import cpu_runtime_settings
     from services.vision.training.plots import plot_throughput

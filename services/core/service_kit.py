@@ -108,6 +108,16 @@ def api_key(func: Callable[..., Any]) -> str:
     return f"{capability}.{func.__name__}"
 
 
+def batch_capable(api: Any) -> bool:
+    """Whether a service API is declared with ``batch_api`` (batched now or only when switched on)."""
+    return bool(api.batchable or batch_params(api))
+
+
+def batch_params(api: Any) -> dict[str, int]:
+    """``max_batch_size`` and ``max_latency_ms`` given to ``batch_api`` (empty for other APIs)."""
+    return dict(getattr(api.func, "batch_params", None) or {})
+
+
 def batch_api(
     *, max_batch_size: int, max_latency_ms: int, batched: bool = True, **api_kwargs: Any
 ) -> Callable[[F], Any]:
@@ -117,6 +127,7 @@ def batch_api(
     """
 
     def decorate(func: F) -> Any:
+        func.batch_params = {"max_batch_size": max_batch_size, "max_latency_ms": max_latency_ms}  # type: ignore[attr-defined]
         if get_settings().batched(api_key(func), batched):
             return bentoml.api(
                 batchable=True, max_batch_size=max_batch_size, max_latency_ms=max_latency_ms, **api_kwargs

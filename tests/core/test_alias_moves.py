@@ -29,9 +29,7 @@ def store(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> Iterator[Arti
         monkeypatch.setenv(key, value)
     bucket = f"aliases-{uuid.uuid4().hex[:8]}"
     s3_server.create_bucket(bucket)
-    yield ArtifactStore(
-        PlatformSettings(model_store=f"s3://{bucket}/models", s3_endpoint_url=s3_server.endpoint, s3_backoff_s=0.01)
-    )
+    yield ArtifactStore(PlatformSettings(model_store=f"s3://{bucket}/models", s3_endpoint_url=s3_server.endpoint))
 
 
 def _published(store: ArtifactStore, name: str, count: int) -> list[str]:

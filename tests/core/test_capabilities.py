@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from services.core.capabilities import CATALOG_PATH, Capability, Catalog, get_catalog, load_catalog, shell_lines
 from services.core.managed_model import ManagedModel
+from services.core.service_kit import batch_capable
 from services.core.settings import PlatformSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,7 @@ def _content(api: Any) -> str:
 def test_catalog_routes_are_the_service_apis(name: str) -> None:
     cap = CATALOG[name]
     apis = _service(cap).apis
-    served = {api.route: (method, api.batchable, _content(api)) for method, api in apis.items()}
+    served = {api.route: (method, batch_capable(api), _content(api)) for method, api in apis.items()}
     listed = {r.path: (r.method, r.batchable, r.content) for r in (*cap.routes, *CATALOG.platform_routes)}
     assert served == listed, f"{name}: services/catalog.yaml and {cap.service} disagree"
 

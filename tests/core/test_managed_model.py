@@ -84,7 +84,6 @@ def s3_settings(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch, tmp_path: 
     yield PlatformSettings(
         model_store=f"s3://{bucket}/models",
         s3_endpoint_url=s3_server.endpoint,
-        s3_backoff_s=0.01,
         recommend_model="",
         var_dir=tmp_path,
     )

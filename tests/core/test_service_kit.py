@@ -50,3 +50,14 @@ def test_api_key_names_capability_and_function() -> None:
     from services.vision.service import VisionService
 
     assert api_key(VisionService.apis["embed"].func) == "vision.embed"
+
+
+def test_batch_capable_apis_whether_batched_or_not() -> None:
+    from services.core.service_kit import batch_capable
+    from services.recommend.service import RecommendService
+    from services.vision.service import VisionService
+
+    for api in ("recommend", "similar_items", "recommend_for_profile"):
+        assert batch_capable(RecommendService.apis[api])
+    assert batch_capable(VisionService.apis["embed"]) and not batch_capable(VisionService.apis["similar_products"])
+    assert not batch_capable(RecommendService.apis["noop"])

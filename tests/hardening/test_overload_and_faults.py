@@ -151,12 +151,11 @@ def test_slow_model_store_gives_retries_then_readyz_false(
             "ADSERVE_RECOMMEND_MODEL": "recommend-lightfm:production",
             "ADSERVE_S3_READ_TIMEOUT_S": "1",
             "ADSERVE_S3_MAX_ATTEMPTS": "2",
-            "ADSERVE_S3_BACKOFF_S": "0.1",
         }
         with BentoServer("services.recommend.service:RecommendService", env, wait="live") as srv:
             deadline = time.monotonic() + 60
             while "failed to load" not in srv.log_text() and time.monotonic() < deadline:
                 time.sleep(0.3)
             log = srv.log_text()
-            assert "retrying in" in log and "unavailable after 2 attempts" in log
+            assert "unavailable after 2 attempts" in log  # botocore retried, then the clear error
             assert not srv.is_ready() and srv.client.get("/livez").status_code == 200

@@ -38,7 +38,6 @@ def _fresh_env(base_env: dict[str, str], tmp_path: Path, s3: S3Server, bucket: s
         **s3.env(bucket),
         "BENTOML_HOME": str(tmp_path / "empty-home"),
         "ADSERVE_RECOMMEND_MODEL": ref,
-        "ADSERVE_S3_BACKOFF_S": "0.05",
     }
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from scripts.bench.vision_ceiling import run_benchmark
 from services.vision.runtime import load_runtime
-from services.vision.training.benchmark import run_benchmark
 from services.vision.training.data import FashionSplit
 from services.vision.training.evaluation import catalog_split, classification_metrics
 from services.vision.training.pipeline import cpu_runtime_settings, evaluate_stored_model

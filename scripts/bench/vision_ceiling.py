@@ -14,8 +14,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from ..runtime import VisionRuntime
-from .photos import photo_like
+from services.vision.runtime import VisionRuntime
+from services.vision.training.photos import photo_like
 
 
 def throughput(
