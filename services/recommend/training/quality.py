@@ -341,12 +341,20 @@ def evaluate(
 
     cold_val, country_window, cold_v = cold_compare(val, best_model, None)
     val_model, val_country = (summarize(cold_val[n], k)[select] for n in ("profile_model", "trending_by_country"))
-    profile_policy = "model" if val_model >= val_country else "trending_by_country"
+    # The profile path is served only when it is shown better than trending by country on the
+    # validation window: the lower bound of the paired bootstrap interval of the difference above 0.
+    val_gap = paired_difference(
+        cold_val["profile_model"], cold_val["trending_by_country"], resamples(len(cold_v.rows), n_boot, seed), k
+    )[select]
+    profile_policy = "model" if val_gap["lo"] > 0 else "trending_by_country"
     log.info(
-        "cold start on validation (%d users): model %.4f vs trending by country %.4f -> %s",
+        "cold start on validation (%d users): model %.4f vs trending by country %.4f (paired %s [%.4f, %.4f]) -> %s",
         len(cold_v.rows),
         val_model,
         val_country,
+        select,
+        val_gap["lo"],
+        val_gap["hi"],
         profile_policy,
     )
 
