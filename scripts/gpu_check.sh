@@ -7,7 +7,10 @@
 #             tiny random pipeline on the fly (same loading code).
 #   text:     GeneratorRuntime.generate_batch of services/text, batch 1 against a batch.
 #   vision:   VisionRuntime.classify_batch of services/vision, batch 1 against a batch.
-# text and vision are skipped, with the reason, when their code or model is not there.
+#   video:    per-frame diffusion image-to-image of /style_video (services/creative/video) on the
+#             creative pipeline above: ms per frame, the same seed every frame, flicker without and
+#             with the temporal steps (smoothed colour statistics, optical-flow blending).
+# text, vision and video are skipped, with the reason, when their code or model is not there.
 #
 # Usage: bash scripts/gpu_check.sh [--quick] [--steps N] [--batch N]
 # Prints a JSON report and writes it to $OUT/gpu_check.json when $OUT is set. Runs on CPU too
@@ -131,8 +134,55 @@ def check_creative() -> dict:
     out["output_finite"] = bool(np.isfinite(pixels).all()) and float(np.std(pixels)) > 0
     if CUDA:
         out["cuda_peak_mib"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    PIPELINES["creative"] = (text2img, img2img, device, dtype, side, out["model"])
     tmp.cleanup()
     return out
+
+
+PIPELINES: dict = {}
+
+
+def check_video() -> dict:
+    if "creative" not in PIPELINES:
+        return {"skipped": "the creative check did not load a pipeline"}
+    try:
+        from PIL import Image
+
+        from services.creative.diffusion import Defaults, DiffusionEngine
+        from services.creative.video.clips import moving_shapes_frame
+        from services.creative.video.metrics import flicker
+        from services.creative.video.temporal import DiffusionStyler, FlowBlender, to_uint8
+    except ImportError as exc:
+        return {"skipped": f"video code or its libraries (PyAV, OpenCV) unavailable ({exc})"}
+    text2img, img2img, device, dtype, side, model = PIPELINES["creative"]
+    engine = DiffusionEngine(text2img, img2img, device, dtype, Defaults(side, max(STEPS, 2), 7.5), model, 1)
+    n = 6 if QUICK else 16
+    frames = [moving_shapes_frame(i, n, side, side) for i in range(n)]
+
+    def run(smoothing: float, blend: float) -> tuple[list, float]:
+        styler = DiffusionStyler(engine, prompt="watercolour product video", strength=0.5, steps=max(STEPS, 2),
+                                 guidance=7.5, seed=7, smoothing=smoothing)
+        blender = FlowBlender(blend)
+        sync()
+        started = time.perf_counter()
+        out = [to_uint8(blender(f, styler(f))) for f in frames]
+        sync()
+        return out, (time.perf_counter() - started) * 1000 / n
+
+    engine.restyle(Image.fromarray(frames[0]), "warm-up", negative_prompt=None, strength=0.5, steps=max(STEPS, 2),
+                   guidance_scale=7.5, seed=7, side=None)
+    plain, plain_ms = run(0.0, 0.0)
+    steady, steady_ms = run(0.7, 0.9)
+    return {
+        "model": model,
+        "frames": n,
+        "side": side,
+        "ms_per_frame_plain": round(plain_ms, 1),
+        "ms_per_frame_steady": round(steady_ms, 1),
+        "flicker_plain": round(flicker(plain, frames), 3),
+        "flicker_steady": round(flicker(steady, frames), 3),
+        "output_finite": bool(all(np.isfinite(f).all() for f in steady)),
+    }
 
 
 def check_text() -> dict:
@@ -196,7 +246,9 @@ report: dict = {
     "device": torch.cuda.get_device_name(0) if CUDA else f"cpu ({torch.get_num_threads()} threads)",
 }
 failed = False
-for name, check in (("creative", check_creative), ("text", check_text), ("vision", check_vision)):
+for name, check in (
+    ("creative", check_creative), ("text", check_text), ("vision", check_vision), ("video", check_video)
+):
     started = time.perf_counter()
     try:
         report[name] = check()

@@ -12,7 +12,7 @@ locals {
     for svc, cap in local.capability_catalog : svc => merge(local.service_sizing[svc], {
       compute      = cap.gpu ? "ec2" : "fargate"
       gpu_count    = cap.gpu ? 1 : 0
-      paths        = [for r in cap.routes : r.path]
+      paths        = flatten([for r in cap.routes : try(r.task, false) ? [r.path, "${r.path}/*"] : [r.path]])
       models       = [for m in cap.models : { env = "ADSERVE_${upper(m.setting)}", name = m.name }]
       dependencies = cap.depends_on
     })

@@ -12,17 +12,13 @@ log = logging.getLogger(__name__)
 
 
 def build_recommend(data_dir: Path, work_dir: Path) -> str:
-    """LightFM on the invoice lines of 300 sampled customers of Online Retail II, no text embeddings
-    (sampling before cleaning keeps the build to seconds)."""
-    from services.recommend.training.data import load_transactions
+    """LightFM on the interactions of 250 sampled users of the default data set (the online-retail-ii
+    adapter, ingested once), no text embeddings."""
     from services.recommend.training.pipeline import run_training
     from services.recommend.training.trainer import TrainConfig
 
-    raw = load_transactions(data_dir / "online-retail-ii" / "online_retail_ii_2009_2010.parquet")
-    customers = raw["Customer ID"].dropna().drop_duplicates().sample(n=300, random_state=0)
-    sample = raw[raw["Customer ID"].isin(set(customers))].reset_index(drop=True)
     cfg = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=8)
-    model = run_training(cfg, max_users=250, raw=sample, report_dir=work_dir / "reports" / "recommend")
+    model = run_training(cfg, max_users=250, report_dir=work_dir / "reports" / "recommend")
     return str(model.tag)
 
 

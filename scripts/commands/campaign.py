@@ -101,11 +101,9 @@ def replay_feedback(
     from tqdm.auto import tqdm
 
     from services.core.feedback import LogEvent
-    from services.core.settings import get_settings
-    from services.recommend.training.cleaning import clean_transactions
-    from services.recommend.training.data import load_transactions
+    from services.recommend.training.data import load_training_data
 
-    clean, _ = clean_transactions(load_transactions(), get_settings().hmac_key())
+    clean = load_training_data().lines
     recent = clean[clean["ts"] >= clean["ts"].max() - pd.Timedelta(days=days)].sort_values("ts")
     if max_events:
         recent = recent.head(max_events)
@@ -119,7 +117,7 @@ def replay_feedback(
                 "purchase",
                 r.ts.timestamp(),
                 None,
-                f"replay-{r.invoice}-{i}",
+                f"replay-{getattr(r, 'invoice', 'line')}-{i}",
                 r.title,
                 float(r.price),
             )

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from services.core.artifact_store import ArtifactStore
+from services.core.artifact_store import AliasConflictError, ArtifactStore
 from services.core.model_ref import ModelRef
 
 app = typer.Typer(help="Publish models to the S3 model store and pull them back.", no_args_is_help=True)
@@ -18,7 +18,11 @@ def publish(
 ) -> None:
     """Export a local model (name:version|alias) and upload it with its SHA-256 manifest."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    art = ArtifactStore().publish(ref, alias=alias)
+    try:
+        art = ArtifactStore().publish(ref, alias=alias)
+    except AliasConflictError as exc:
+        typer.echo(f"published, but the alias was not moved: {exc}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"published {art.name}:{art.version} -> {art.uri} sha256={art.sha256} alias={art.alias}")
 
 
@@ -32,9 +36,13 @@ def pull(ref: str, force: bool = typer.Option(False, help="Re-download even when
 
 @app.command()
 def alias(name: str, alias: str, version: str) -> None:
-    """Point an alias at a version (roll forward or back)."""
-    ArtifactStore().set_alias(name, alias, version)
-    typer.echo(f"{name}:{alias} -> {version}")
+    """Point an alias at a published version (roll forward or back); refused if it moves meanwhile."""
+    try:
+        record = ArtifactStore().set_alias(name, alias, version)
+    except (AliasConflictError, LookupError, ValueError) as exc:
+        typer.echo(f"alias not moved: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{name}:{alias} -> {record.current} (previous {record.previous}, revision {record.revision})")
 
 
 @app.command("list")

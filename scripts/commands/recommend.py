@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import typer
 
 from scripts.commands.serving import serve_capability
 
-app = typer.Typer(help="Hybrid LightFM recommendation (Online Retail II).", no_args_is_help=True)
+app = typer.Typer(help="Hybrid LightFM recommendation from an ingested data set.", no_args_is_help=True)
 
 
 def _config(trials: int, folds: int, threads: int, embeddings: bool):  # type: ignore[no-untyped-def]
@@ -30,12 +31,15 @@ def train(
     threads: int = typer.Option(2, help="LightFM threads."),
     max_users: int | None = typer.Option(None, help="Train on a random subset of users (quick runs)."),
     embeddings: bool = typer.Option(True, help="Cluster MiniLM embeddings of titles as item features."),
+    data: Path | None = typer.Option(
+        None, help="An ingested data set (`data ingest`); default: the shipped online-retail-ii adapter."
+    ),
 ) -> None:
-    """Clean, featurize, search, evaluate and save ``recommend-lightfm`` with its report."""
+    """Featurize, search, evaluate and save ``recommend-lightfm`` with its report."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     from services.recommend.training.pipeline import run_training
 
-    run_training(_config(trials, folds, threads, embeddings), max_users=max_users)
+    run_training(_config(trials, folds, threads, embeddings), max_users=max_users, data=data)
 
 
 @app.command()
@@ -47,6 +51,7 @@ def update(
     """Fold new feedback into the served recommender; exit 0 on promote/skip, 3 on rollback (single runs)."""
     import time
 
+    from services.core.artifact_store import AliasConflictError
     from services.core.feedback import open_store
     from services.recommend.training.online_update import run_update
     from services.recommend.training.update_settings import get_update_settings
@@ -58,7 +63,7 @@ def update(
     while True:
         try:
             outcome = run_update(store, settings)
-        except LookupError as exc:  # no served model yet (ArtifactNotFoundError)
+        except (LookupError, AliasConflictError) as exc:  # no served model yet, or the alias moved meanwhile
             typer.echo(f"cannot update: {exc}", err=True)
             if period <= 0:
                 raise typer.Exit(2) from None
@@ -109,7 +114,7 @@ def prepare() -> None:
         return
     except (LookupError, bentoml.exceptions.NotFound):
         typer.echo(f"recommend: {ref} missing, training the default model (about 5-10 minutes on 2 cores)")
-    train(trials=4, folds=3, threads=2, max_users=None, embeddings=True)
+    train(trials=4, folds=3, threads=2, max_users=None, embeddings=True, data=None)
 
 
 @app.command()

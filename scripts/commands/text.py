@@ -37,13 +37,14 @@ def write_guard_report(path: Path) -> GuardReport:
 def train_generator(
     steps: int = typer.Option(600, help="Optimizer steps."),
     threads: int = typer.Option(0, help="Torch threads (0: two on an idle machine, one when busy)."),
+    data: Path | None = typer.Option(None, help="An ingested data set (catalog); default: the Myntra adapter."),
 ) -> None:
-    """Train ``text-generator`` (small GPT-2 on Myntra attribute → title pairs)."""
+    """Train ``text-generator`` (small GPT-2 on catalog attribute → title pairs)."""
     _logging()
     from services.text.training.generator import GeneratorTrainConfig
     from services.text.training.generator import train_generator as run
 
-    model = run(GeneratorTrainConfig(steps=steps, threads=threads))
+    model = run(GeneratorTrainConfig(steps=steps, threads=threads), data=data)
     typer.echo(f"saved {model.tag}: {json.dumps(model.info.metadata['metrics'])}")
 
 
@@ -51,21 +52,25 @@ def train_generator(
 def train_summarizer(
     steps: int = typer.Option(500, help="Optimizer steps."),
     threads: int = typer.Option(0, help="Torch threads (0: two on an idle machine, one when busy)."),
+    data: Path | None = typer.Option(None, help="An ingested data set (reviews); default: the reviews adapter."),
 ) -> None:
     """Train ``text-summarizer`` (small T5 on review body → review title pairs)."""
     _logging()
     from services.text.training.abstractive import SummarizerTrainConfig
     from services.text.training.abstractive import train_summarizer as run
 
-    model = run(SummarizerTrainConfig(steps=steps, threads=threads))
+    model = run(SummarizerTrainConfig(steps=steps, threads=threads), data=data)
     typer.echo(f"saved {model.tag}: {json.dumps(model.info.metadata['metrics'])}")
 
 
 @app.command()
-def train(threads: int = typer.Option(0, help="Torch threads (0: auto).")) -> None:
-    """Train both default models."""
-    train_generator(steps=600, threads=threads)
-    train_summarizer(steps=500, threads=threads)
+def train(
+    threads: int = typer.Option(0, help="Torch threads (0: auto)."),
+    data: Path | None = typer.Option(None, help="An ingested data set with a catalog and reviews."),
+) -> None:
+    """Train both models (from ``--data``, else from the shipped adapters)."""
+    train_generator(steps=600, threads=threads, data=data)
+    train_summarizer(steps=500, threads=threads, data=data)
 
 
 @app.command()
@@ -130,7 +135,7 @@ def examples(
     from services.text.training.reports import report_dir, write_json
 
     runtime = load_generator(ArtifactStore().ensure_local(get_settings().text_generator_model))
-    held_out = [p for p in load_title_pairs(get_settings().data_dir) if in_test_split(p.product_id, 0.05)]
+    held_out = [p for p in load_title_pairs() if in_test_split(p.product_id, 0.05)]
     chosen = random.Random(seed).sample(held_out, count)
     tones = ["neutral", "friendly", "premium", "sporty"]
     items = [
@@ -187,7 +192,7 @@ def prepare() -> None:
             continue
         except (LookupError, bentoml.exceptions.NotFound):
             typer.echo(f"text: {ref} missing, training the default model (about {minutes} minutes on 2 cores)")
-        trainer(steps=600 if trainer is train_generator else 500, threads=0)
+        trainer(steps=600 if trainer is train_generator else 500, threads=0, data=None)
 
 
 @app.command()

@@ -2,7 +2,8 @@
 
 The text service already guards its output; the campaign re-checks with the same pure function
 (``services.text.compliance.check_text``) so that a misconfigured or older text service cannot
-put an absolute claim or personal data into a campaign. A title with a problem is replaced by the
+put an absolute or medical claim, a contradiction of the product's attributes or personal data
+into a campaign. A title with a problem is replaced by the
 catalog title; sentences of the description with a problem are dropped. Generated copy must also
 be about the product: a title sharing no content word with the catalog title (a generator trained
 on another catalog can drift to other products) is replaced, and its description dropped.
@@ -10,13 +11,15 @@ on another catalog can drift to other products) is replaced, and its description
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from services.core.linear_regex import LinearPattern
+from services.text.attributes import ProductAttributes
 from services.text.compliance import check_text
+from services.text.sentences import split_sentences
+from services.text.title_attributes import display_title as display_title
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
-_WORD = re.compile(r"[a-z]{3,}")
+_WORD = LinearPattern(r"[a-z]{3,}")
 _FILLER = frozenset({"the", "and", "for", "with", "set", "pack", "of", "new", "meet", "this", "product"})
 
 
@@ -32,15 +35,6 @@ def about_product(title: str, catalog_title: str) -> bool:
     return bool(catalog & _content_words(title))
 
 
-def display_title(catalog_title: str) -> str:
-    """'WORLD'S BEST T-LIGHT HOLDER' -> "World's Best T-Light Holder" (catalog titles are upper case)."""
-
-    def word(w: str) -> str:
-        return "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-"))
-
-    return " ".join(word(w) for w in catalog_title.split())
-
-
 @dataclass
 class CheckedCopy:
     title: str
@@ -49,9 +43,16 @@ class CheckedCopy:
     problems: list[str] = field(default_factory=list)
 
 
-def check_copy(title: str, description: str | None, fallback_title: str, language: str) -> CheckedCopy:
+def check_copy(
+    title: str,
+    description: str | None,
+    fallback_title: str,
+    language: str,
+    attributes: ProductAttributes | None = None,
+) -> CheckedCopy:
+    """The copy with what the guard finds removed; sentences are split whole (never mid-word)."""
     problems: list[str] = []
-    title_violations = check_text(title, None, language)  # type: ignore[arg-type]
+    title_violations = check_text(title, attributes, language)  # type: ignore[arg-type]
     problems += [f"title: {v.message}" for v in title_violations]
     on_topic = about_product(title, fallback_title)
     if not on_topic:
@@ -59,8 +60,8 @@ def check_copy(title: str, description: str | None, fallback_title: str, languag
         description = None
     generated = not title_violations and on_topic and bool(title.strip())
     kept: list[str] = []
-    for sentence in filter(None, (s.strip() for s in _SENTENCE_END.split(description or ""))):
-        violations = check_text(sentence, None, language)  # type: ignore[arg-type]
+    for sentence in split_sentences(description or ""):
+        violations = check_text(sentence, attributes, language)  # type: ignore[arg-type]
         if violations:
             problems += [f"description: {v.message}" for v in violations]
         else:

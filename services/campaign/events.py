@@ -2,19 +2,25 @@
 
 Every event is checked while the request is parsed (ids, event type, variant format, time within
 the accepted window), so a bad event is a 400 for its request and nothing of it is stored.
-``event_id`` is an idempotency key: a retried request stores each event once.
+``event_id`` is an idempotency key: a retried request stores each event once. ``user`` is a
+pseudonymous id (``u_`` and 16 hex characters); a caller holding only the raw customer number
+sends ``customer_id`` instead, which is pseudonymized with the server's key right here, before
+anything is stored or logged. Items are checked against the recommender's catalog by the service
+(``services.campaign.catalog``).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.core.feedback import LogEvent
-from services.core.privacy import scrub_pii
+from services.core.privacy import pseudonymize, scrub_pii
 from services.core.schema_examples import schema_example_at_build
+from services.core.settings import get_settings
 from services.core.text_types import clean_display_text
 
 from .settings import get_feedback_settings
@@ -22,6 +28,8 @@ from .settings import get_feedback_settings
 EventType = Literal["view", "click", "add_to_cart", "purchase"]
 EVENT_TYPES: tuple[EventType, ...] = ("view", "click", "add_to_cart", "purchase")
 IdText = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.\-]+$")]
+PSEUDONYM_PATTERN = r"^u_[0-9a-f]{16}$"
+_PSEUDONYM = re.compile(PSEUDONYM_PATTERN)
 VARIANT_PATTERN = r"^[a-z0-9_]{1,24}/[a-z0-9_]{1,24}$"
 VariantId = Annotated[str, Field(pattern=VARIANT_PATTERN, description="'<copy>/<creative>' as returned by /campaign.")]
 
@@ -62,7 +70,15 @@ class FeedbackEvent(BaseModel):
         pattern=r"^[A-Za-z0-9._:\-]{8,64}$",
         description="Idempotency key (a UUID): a retried event is stored once.",
     )
-    user: IdText = Field(description="Pseudonymous user id (u_…).")
+    user: str | None = Field(
+        None,
+        max_length=64,
+        json_schema_extra={"pattern": PSEUDONYM_PATTERN},
+        description="Pseudonymous user id (u_ and 16 hex characters); or send customer_id.",
+    )
+    customer_id: IdText | None = Field(
+        None, description="Raw customer number: pseudonymized on the server, never stored as sent.", exclude=True
+    )
     item: IdText = Field(description="Item id (stock code).")
     event: EventType
     variant: VariantId | None = None
@@ -76,6 +92,24 @@ class FeedbackEvent(BaseModel):
     @classmethod
     def _scrub(cls, value: str | None) -> str | None:
         return None if value is None else clean_display_text(scrub_pii(value)).upper()
+
+    @field_validator("user")
+    @classmethod
+    def _pseudonym(cls, value: str | None) -> str | None:
+        if value is not None and not _PSEUDONYM.fullmatch(value):
+            raise ValueError(
+                "user must be a pseudonymous id (u_ and 16 hex characters); send a raw customer number as customer_id"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _pseudonymous_user(self) -> FeedbackEvent:
+        if (self.user is None) == (self.customer_id is None):
+            raise ValueError("send exactly one of user (pseudonymous, u_…) or customer_id (raw customer number)")
+        if self.customer_id is not None:
+            self.user = pseudonymize(self.customer_id, get_settings().hmac_key())
+            self.customer_id = None
+        return self
 
 
 def _batch_size(events: list[FeedbackEvent]) -> list[FeedbackEvent]:
@@ -124,7 +158,7 @@ class VariantStatsResponse(BaseModel):
 
 def as_log_event(event: FeedbackEvent) -> LogEvent:
     return LogEvent(
-        user=event.user,
+        user=event.user or "",
         item=event.item,
         event=event.event,
         ts=event.ts.timestamp(),

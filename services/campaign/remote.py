@@ -14,6 +14,7 @@ from typing import Any
 from services.creative.schemas import BannerRequest
 from services.recommend.schemas import ProfileRequest, RecommendRequest
 from services.text.schemas import DescriptionRequest
+from services.vision.schemas import ClassifyItem
 
 from .schemas import CampaignRequest
 
@@ -32,23 +33,12 @@ def authorize(proxy: Any, api_key: str | None) -> None:
             shared["X-API-Key"] = api_key
 
 
-async def proxy_ready(proxy: Any, timeout: int = 2) -> bool:
-    """Whether a dependency answers its /readyz (False when unreachable)."""
-    check = getattr(proxy, "is_ready", None)
-    if check is None:
-        return True
-    try:
-        return bool(await check(timeout))
-    except Exception as exc:
-        log.debug("dependency readiness check failed: %s", exc)
-        return False
-
-
 class RemoteDependencies:
-    def __init__(self, recommend: Any, text: Any, creative: Any) -> None:
+    def __init__(self, recommend: Any, text: Any, creative: Any, vision: Any | None = None) -> None:
         self._recommend = recommend
         self._text = text
         self._creative = creative
+        self._vision = vision
 
     async def recommend(self, request: CampaignRequest) -> Any:
         client = self._recommend.to_async
@@ -68,3 +58,13 @@ class RemoteDependencies:
 
     async def banner(self, request: BannerRequest) -> Any:
         return await self._creative.to_async.compose_banner(request=request)
+
+    async def classify(self, images_base64: list[str]) -> Any | None:
+        """Top labels per image from the vision service; None when none is configured."""
+        if self._vision is None:
+            return None
+        items = [ClassifyItem.model_validate({"image": b, "top_k": 1}) for b in images_base64]
+        return await self._vision.vision.classify(images=items)
+
+    async def known_items(self, item_ids: list[str]) -> Any:
+        return await self._recommend.to_async.known_items(item_ids=item_ids)

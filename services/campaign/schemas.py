@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from services.core import budgets
 from services.core.schema_examples import schema_example
 from services.creative.schemas import BannerFormatName
 
@@ -74,6 +75,12 @@ class CampaignRequest(_Strict):
             raise ValueError("send exactly one of user_id, customer_id or profile")
         return self
 
+    @model_validator(mode="after")
+    def _fan_out(self) -> CampaignRequest:
+        renders = self.k * len(self.formats)
+        budgets.check("max_campaign_renders", renders, "campaign fan-out (k x banner formats)")
+        return self
+
 
 class BannerImage(BaseModel):
     format: str
@@ -83,15 +90,40 @@ class BannerImage(BaseModel):
     data_base64: str
 
 
+CopySource = Literal["model", "template", "catalog"]
+
+
+class ListingCheck(BaseModel):
+    """What the vision service sees in the product image, against the catalogue category."""
+
+    predicted_label: str
+    score: float
+    catalog_category: str | None
+    agrees: bool | None = Field(description="None when the label or the category is outside the vocabulary.")
+    message: str | None = Field(None, description="Set when the image looks like another kind of product.")
+
+
 class CampaignItem(BaseModel):
     rank: int
     item_id: str
     score: float
     catalog_title: str
-    title: str = Field(description="Generated and compliance-checked; the catalog title when not available.")
+    title: str = Field(description="Compliance-checked copy title; the catalog title when none could be used.")
     description: str | None = None
-    copy_source: Literal["generated", "catalog"]
+    copy_source: CopySource = Field(
+        description="'model' (written by the text model), 'template' (written by rule from the product's "
+        "attributes) or 'catalog' (no copy could be used: the catalog title)."
+    )
     compliance: list[str] = Field(default_factory=list, description="Problems found and removed from the copy.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Why copy fell back (e.g. no Chinese copy for this product), and image or vision notes.",
+    )
+    attributes: dict[str, str] = Field(
+        default_factory=dict, description="The product facts the copy was written from (catalogue and title)."
+    )
+    image_uri: str | None = None
+    listing_check: ListingCheck | None = Field(None, description="Vision check of the product image, when it has one.")
     variant: str = Field(description="'<copy>/<creative>': send it back with feedback events.")
     banners: list[BannerImage] = Field(default_factory=list)
 

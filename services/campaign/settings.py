@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -33,11 +34,25 @@ class CampaignSettings(BaseSettings):
     )
     text_url: str | None = Field(None, description="URL of a text service served on its own (JSON).")
     creative_url: str | None = Field(None, description="URL of a creative service served on its own (JSON).")
+    vision_url: str | None = Field(
+        None, description="URL of a vision service (JSON); unset = no image check of the listings."
+    )
+    vision_timeout_s: float = Field(5.0, gt=0, le=120, description="Budget of the image classification call.")
+    vision_min_score: float = Field(
+        0.5, ge=0.0, le=1.0, description="Least probability of the top label for a category mismatch to be reported."
+    )
+    image_root: Path = Field(
+        default_factory=lambda: get_settings().data_dir,
+        description="Local product images (image_uri paths) are read only below this folder.",
+    )
     recommend_timeout_s: float = Field(3.0, gt=0, le=120, description="Budget of the recommend call.")
     text_timeout_s: float = Field(10.0, gt=0, le=600, description="Budget of the description call (all items).")
     creative_timeout_s: float = Field(10.0, gt=0, le=600, description="Budget of the banner calls (all items).")
     dependency_api_key: SecretStr | None = Field(
         None, description="Key sent to the dependencies; default: the first of ADSERVE_API_KEYS."
+    )
+    deadline_s: float = Field(
+        30.0, gt=0, le=3600, description="Deadline of one campaign: no dependency call gets more than the time left."
     )
     timeout_s: int = Field(60, ge=5, le=3600, description="Request timeout of the campaign service.")
     max_concurrency: int = Field(256, ge=1, le=4096)
@@ -61,7 +76,7 @@ class CampaignSettings(BaseSettings):
     prior_beta: float = Field(1.0, gt=0)
     stats_cache_s: float = Field(1.0, ge=0, le=300, description="How long variant counts are reused.")
 
-    @field_validator("recommend_url", "text_url", "creative_url")
+    @field_validator("recommend_url", "text_url", "creative_url", "vision_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
@@ -107,6 +122,12 @@ class FeedbackSettings(BaseSettings):
     ship_every_s: float = Field(
         0.0, ge=0, description="Ship to ADSERVE_FEEDBACK_S3_URI from the service this often; 0 = only by command."
     )
+    check_items: bool = Field(
+        True,
+        description="Refuse events whose item is not in the recommender's catalog (asked of recommend, cached); "
+        "false only where the feedback source is trusted to send catalog items.",
+    )
+    item_cache_s: float = Field(600.0, ge=0, le=86_400, description="How long a known item id is remembered.")
 
 
 @lru_cache(maxsize=1)

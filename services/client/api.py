@@ -8,7 +8,13 @@ from services.campaign.events import FeedbackAck, FeedbackEvent, VariantStatsRes
 from services.campaign.schemas import CampaignResponse, Profile
 from services.core.model_info import ModelInfoResponse
 from services.creative.schemas import BannerFormatName, BannerRequest, BannerResponse, GenerateRequest, GenerateResponse
-from services.recommend.schemas import ProfileRequest, Recommendations, RecommendRequest, SimilarItemsRequest
+from services.recommend.schemas import (
+    KnownItems,
+    ProfileRequest,
+    Recommendations,
+    RecommendRequest,
+    SimilarItemsRequest,
+)
 from services.text.attributes import Language, ProductAttributes
 from services.text.schemas import ComplianceReport, DescriptionRequest, DescriptionResult, ProductReviews, ReviewSummary
 from services.vision.schemas import ClassifyItem, ClassifyResult, EmbedItem, EmbedResult, SimilarResponse
@@ -40,6 +46,10 @@ class Recommend(Served[M]):
     @endpoint("/recommend_for_profile")
     def recommend_for_profile(self, requests: list[ProfileRequest]) -> list[Recommendations]:
         """Users without history, from their country and recently viewed items."""
+
+    @endpoint("/known_items")
+    def known_items(self, item_ids: list[str]) -> KnownItems:
+        """Which item ids the served model's catalog holds."""
 
 
 class Text(Served[M]):

@@ -4,10 +4,12 @@ Layout under ``s3://BUCKET/PREFIX``::
 
     <name>/<version>.bentomodel        the archive from ``bentoml.models.export_model``
     <name>/<version>.manifest.json     SHA-256, size, metadata and lineage of that archive
-    <name>/aliases/<alias>             a version string (production, staging, ...)
+    <name>/aliases/<alias>             the alias document: current and previous version (``aliases``)
 
 Uploads and downloads go through boto3's transfer manager. A pull verifies size, checksum and
-archive members before ``bentoml.models.import_model`` touches the local store.
+archive members before ``bentoml.models.import_model`` touches the local store. Moving an alias
+checks that the target version is published (its manifest) and is a conditional write of the alias
+document (``If-Match`` / ``If-None-Match``), so concurrent movers cannot overwrite each other unseen.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, TypeVar
 import bentoml
 from bentoml.exceptions import NotFound as BentoNotFound
 
+from .aliases import AliasConflictError, AliasRecord, first_record, read_local, with_token, write_local
 from .archive_check import ArtifactIntegrityError, sha256_file, verify_archive_members, verify_checksum
 from .model_ref import ModelRef
 from .settings import PlatformSettings, get_settings
@@ -42,6 +45,8 @@ class ArtifactStoreUnavailableError(RuntimeError):
 
 
 __all__ = [
+    "AliasConflictError",
+    "AliasRecord",
     "ArtifactIntegrityError",
     "ArtifactNotFoundError",
     "ArtifactStore",
@@ -132,19 +137,19 @@ class ArtifactStore:
         """Turn an alias into a concrete version (remote alias first, then local alias, then latest)."""
         if not ref.is_alias:
             return ref
+        if ref.version == "previous":
+            raise ArtifactNotFoundError(
+                f"{ref}: 'previous' is kept in each alias document; use alias_record(name, alias).previous"
+            )
         if self.settings.uses_s3:
-            try:
-                body = self._retry(
-                    f"alias {ref}",
-                    lambda: self.client.get_object(Bucket=self.bucket, Key=self._key(ref.name, "aliases", ref.version)),
-                )
-                return ModelRef(ref.name, body["Body"].read().decode().strip())
-            except ArtifactNotFoundError:
-                if ref.version != "latest":
-                    raise ArtifactNotFoundError(f"alias {ref} is not set in {self.settings.model_store}") from None
-        local_alias = self._local_alias_path(ref.name, ref.version)
-        if local_alias.exists():
-            return ModelRef(ref.name, local_alias.read_text().strip())
+            record = self.alias_record(ref.name, ref.version, remote_only=True)
+            if record is not None:
+                return ModelRef(ref.name, record.current)
+            if ref.version != "latest":
+                raise ArtifactNotFoundError(f"alias {ref} is not set in {self.settings.model_store}")
+        local = read_local(self._local_alias_path(ref.name, ref.version))
+        if local is not None:
+            return ModelRef(ref.name, local.current)
         if ref.version == "latest":
             if self.settings.uses_s3:
                 versions = self.list_remote_versions(ref.name)
@@ -156,18 +161,100 @@ class ArtifactStore:
                 raise ArtifactNotFoundError(f"model {ref.name} has no version in the local store") from None
         raise ArtifactNotFoundError(f"alias {ref} is not set")
 
-    def set_alias(self, name: str, alias: str, version: str) -> None:
-        path = self._local_alias_path(name, alias)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(version)
+    def alias_record(self, name: str, alias: str, *, remote_only: bool = False) -> AliasRecord | None:
+        """The alias document (with its write token), from S3 when configured, else local; None if unset."""
+        if self.settings.uses_s3:
+            try:
+                obj = self._retry(
+                    f"alias {name}:{alias}",
+                    lambda: self.client.get_object(Bucket=self.bucket, Key=self._key(name, "aliases", alias)),
+                )
+            except ArtifactNotFoundError:
+                return None
+            return AliasRecord.from_bytes(obj["Body"].read(), token=str(obj["ETag"]))
+        if remote_only:
+            return None
+        return read_local(self._local_alias_path(name, alias))
+
+    def set_alias(self, name: str, alias: str, version: str) -> AliasRecord:
+        """Move an alias to a published version; fails with ``AliasConflictError`` if it moves meanwhile."""
+        return self.move_alias(name, alias, version, self.alias_record(name, alias))
+
+    def rollback_alias(self, name: str, alias: str) -> AliasRecord:
+        """Swap the alias's current and previous versions (one conditional write)."""
+        record = self.alias_record(name, alias)
+        if record is None:
+            raise ArtifactNotFoundError(f"alias {name}:{alias} is not set")
+        return self._write_alias(name, alias, record.rolled_back(), record)
+
+    def move_alias(self, name: str, alias: str, version: str, expected: AliasRecord | None) -> AliasRecord:
+        """Point ``alias`` at ``version`` if the alias is still ``expected`` (None: not set yet).
+
+        ``expected`` is the document the caller read and based its decision on; if anyone moved the
+        alias since, nothing is written and ``AliasConflictError`` says where it points now.
+        """
+        if alias in {"latest", "previous"}:
+            raise ValueError(f"'{alias}' is not a movable alias")
+        self._require_version(name, version)
+        record = expected.moved_to(version) if expected is not None else first_record(version)
+        return self._write_alias(name, alias, record, expected)
+
+    def _require_version(self, name: str, version: str) -> None:
+        """An alias may only point at a version whose manifest is published (local store: the model)."""
         if self.settings.uses_s3:
             self._retry(
+                f"manifest of {name}:{version}",
+                lambda: self.client.head_object(Bucket=self.bucket, Key=self._key(name, f"{version}.manifest.json")),
+            )
+        elif self.local_model(ModelRef(name, version)) is None:
+            raise ArtifactNotFoundError(f"model {name}:{version} is not in the local store")
+
+    def _write_alias(self, name: str, alias: str, record: AliasRecord, expected: AliasRecord | None) -> AliasRecord:
+        local = self._local_alias_path(name, alias)
+        if not self.settings.uses_s3:
+            written = write_local(local, record, expected)
+        else:
+            written = self._put_alias(name, alias, record, expected)
+            write_local(local, written, None, check=False)  # a local copy of the remote document
+        log.info(
+            "alias %s:%s -> %s (previous %s, revision %d)",
+            name,
+            alias,
+            record.current,
+            record.previous,
+            record.revision,
+        )
+        return written
+
+    def _put_alias(self, name: str, alias: str, record: AliasRecord, expected: AliasRecord | None) -> AliasRecord:
+        from botocore.exceptions import ClientError
+
+        key = self._key(name, "aliases", alias)
+        condition = {"IfMatch": expected.token} if expected is not None and expected.token else {"IfNoneMatch": "*"}
+        try:
+            answer = self._retry(
                 f"set alias {name}:{alias}",
                 lambda: self.client.put_object(
-                    Bucket=self.bucket, Key=self._key(name, "aliases", alias), Body=version.encode()
+                    Bucket=self.bucket, Key=key, Body=record.to_bytes(), ContentType="application/json", **condition
                 ),
             )
-        log.info("alias %s:%s -> %s", name, alias, version)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in {
+                "PreconditionFailed",
+                "412",
+                "ConditionalRequestConflict",
+            }:
+                raise
+            now = self.alias_record(name, alias)
+            if now is not None and (now.revision, now.updated_at, now.updated_by) == (
+                record.revision,
+                record.updated_at,
+                record.updated_by,
+            ):
+                return now  # our own write, answered late and retried
+            where = f"now at {now.current} (revision {now.revision}, by {now.updated_by})" if now else "deleted"
+            raise AliasConflictError(f"alias {name}:{alias} was moved by someone else meanwhile: {where}") from None
+        return with_token(record, str(answer["ETag"]))
 
     def list_remote_versions(self, name: str) -> list[str]:
         """Published versions of a model, oldest first (by manifest creation time)."""

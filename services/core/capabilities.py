@@ -35,6 +35,10 @@ class Route(_Frozen):
     method: str = Name
     batchable: bool = False
     content: Literal["json", "multipart", "ndjson"] = "json"
+    task: bool = Field(
+        False,
+        description="A BentoML task: <path>/submit, /status, /get, /cancel and /retry are served (and routed) too.",
+    )
 
 
 class ModelEntry(_Frozen):
@@ -69,7 +73,8 @@ class Capability(_Frozen):
 
     @property
     def paths(self) -> list[str]:
-        return [r.path for r in self.routes]
+        """Paths routed to the capability: each route, and everything under a task's route."""
+        return [p for r in self.routes for p in ((r.path, f"{r.path}/*") if r.task else (r.path,))]
 
     def route(self, method: str) -> Route:
         for route in self.routes:

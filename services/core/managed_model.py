@@ -3,12 +3,18 @@
 ``ManagedModel`` resolves its reference through the artifact store (pulling from S3 when
 configured, with retries), turns the BentoML model into a ready-to-serve object with a loader
 function, and exposes readiness. Until loading succeeds every call of ``get()`` raises a 503, and
-``/readyz`` is false; a failed load is logged once with the artifact's name and the reason.
+``/readyz`` is false; a failed load is logged with the artifact's name and the reason.
+
+A first load that fails is tried again with exponential back-off (``ADSERVE_MODEL_LOAD_BACKOFF_S``
+doubling up to ``ADSERVE_MODEL_LOAD_BACKOFF_MAX_S``) in the same process, instead of the task
+crash-looping; the same failure is logged once, then only counted. A version that failed for a
+reason of its own (a corrupt archive, a loader error) is remembered: neither the retries nor the
+refresh poll download it again, and the service moves on as soon as the alias points elsewhere.
+A store that did not answer (``ArtifactStoreUnavailableError``) is not held against the version.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -18,7 +24,8 @@ from typing import Generic, TypeVar
 import bentoml
 from bentoml.exceptions import ServiceUnavailable
 
-from .artifact_store import ArtifactStore
+from .artifact_store import ArtifactStore, ArtifactStoreUnavailableError
+from .model_ref import ModelRef
 from .settings import PlatformSettings, get_settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +48,8 @@ class ManagedModel(Generic[T]):
         self._error: str | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._failed: dict[str, str] = {}  # version tag -> why it cannot be loaded
+        self.attempts = 0
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.attr_name = name
@@ -49,30 +58,70 @@ class ManagedModel(Generic[T]):
         return str(getattr(settings or get_settings(), self.setting))
 
     # -------------------------------------------------------------- loading
+    def failed_versions(self) -> dict[str, str]:
+        """Versions that failed to load for a reason of their own, with the reason."""
+        return dict(self._failed)
+
+    def _load_version(self, store: ArtifactStore, tag: str) -> tuple[T, str]:
+        """Pull when needed and load one concrete version; remember it when the version is at fault."""
+        if tag in self._failed:
+            raise RuntimeError(f"{tag} failed to load before ({self._failed[tag]}); not downloaded again")
+        try:
+            model = store.ensure_local(tag)
+            with MODEL_LOAD_LOCK:
+                value = self.loader(model)
+        except ArtifactStoreUnavailableError:
+            raise
+        except Exception as exc:
+            self._failed[tag] = str(exc)
+            raise
+        return value, str(model.tag)
+
     def load_now(self, settings: PlatformSettings | None = None) -> T:
         """Resolve, pull when needed, verify and load; on success the value becomes the served one."""
         settings = settings or get_settings()
         ref = self.ref(settings)
+        store = ArtifactStore(settings)
+        self.attempts += 1
         try:
-            model = ArtifactStore(settings).ensure_local(ref)
-            with MODEL_LOAD_LOCK:
-                value = self.loader(model)
+            tag = str(store.resolve(ModelRef.parse(ref)))
+            value, tag = self._load_version(store, tag)
         except Exception as exc:
-            self._error = f"{ref}: {exc}"
-            log.error("model %s failed to load: %s", ref, exc)
+            reason = f"{ref}: {exc}"
+            if reason != self._error:
+                log.error("model %s failed to load: %s", ref, exc)
+            self._error = reason
             raise
-        self.swap(value, str(model.tag))
-        log.info("model %s loaded as %s", ref, model.tag)
+        self.swap(value, tag)
+        log.info("model %s loaded as %s", ref, tag)
         return value
 
     def start(self, settings: PlatformSettings | None = None) -> None:
-        """Load in a background thread so that the worker answers /livez while the model is pulled."""
+        """Load in a background thread so that the worker answers /livez while the model is pulled.
+
+        A failed load is tried again after a back-off that doubles up to the configured maximum,
+        for as long as the process lives; readiness stays false meanwhile.
+        """
         if self._thread is not None:
             return
 
         def run() -> None:
-            with contextlib.suppress(Exception):  # logged in load_now; readiness stays false
-                self.load_now(settings)
+            platform = settings or get_settings()
+            delay = platform.model_load_backoff_s
+            while True:
+                try:
+                    self.load_now(settings)
+                    return
+                except Exception as exc:
+                    log.info(
+                        "model %s: attempt %d failed (%s); next try in %.0f s",
+                        self.ref(settings),
+                        self.attempts,
+                        exc,
+                        delay,
+                    )
+                time.sleep(delay)
+                delay = min(delay * 2, platform.model_load_backoff_max_s)
 
         self._thread = threading.Thread(target=run, name=f"load-{self.setting}", daemon=True)
         self._thread.start()
@@ -81,26 +130,23 @@ class ManagedModel(Generic[T]):
         """Re-resolve the reference (an alias may have moved); load and swap when the version changed.
 
         The served object is replaced only after the new one loaded completely; on any failure the
-        current one keeps serving. Returns True when a new version was swapped in.
+        current one keeps serving. A version that failed before is skipped without a download.
+        Returns True when a new version was swapped in.
         """
         settings = settings or get_settings()
         store = ArtifactStore(settings)
         ref = self.ref(settings)
         try:
-            from .model_ref import ModelRef
-
-            resolved = store.resolve(ModelRef.parse(ref))
-            if self._tag == str(resolved):
+            tag = str(store.resolve(ModelRef.parse(ref)))
+            if self._tag == tag or tag in self._failed:
                 return False
-            model = store.ensure_local(str(resolved))
-            with MODEL_LOAD_LOCK:
-                value = self.loader(model)
+            value, tag = self._load_version(store, tag)
         except Exception as exc:
             log.warning("refresh of %s failed, keeping %s: %s", ref, self._tag, exc)
             return False
         old = self._tag
-        self.swap(value, str(model.tag))
-        log.info("model %s swapped from %s to %s", ref, old, model.tag)
+        self.swap(value, tag)
+        log.info("model %s swapped from %s to %s", ref, old, tag)
         return True
 
     def start_refreshing(self, every_s: float, settings: PlatformSettings | None = None) -> None:
@@ -117,8 +163,12 @@ class ManagedModel(Generic[T]):
         threading.Thread(target=loop, name=f"refresh-{self.setting}", daemon=True).start()
 
     def wait(self, timeout: float | None = None) -> bool:
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Until loaded or ``timeout`` seconds (retries go on in the background after it)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.ready and self._thread is not None and self._thread.is_alive():
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            self._thread.join(0.1)
         return self.ready
 
     # -------------------------------------------------------------- serving

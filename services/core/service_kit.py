@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import bentoml
 
+from .bentoml_compat import install_dispatcher
 from .managed_model import ManagedModel
 from .middleware import PlatformMiddleware
 from .model_info import ModelInfoResponse, describe
@@ -61,6 +62,7 @@ def platform_service(**service_kwargs: Any) -> Callable[[C], Any]:
     def decorate(cls: C) -> Any:
         install_overload_answers()
         settings = get_settings()
+        install_dispatcher(settings.batch_wait_ms)
         traffic = dict(service_kwargs.pop("traffic", {}) or {})
         if settings.max_concurrency is not None:
             traffic["max_concurrency"] = settings.max_concurrency

@@ -51,6 +51,12 @@ class PlatformSettings(BaseSettings):
     model_refresh_s: float = Field(
         0.0, ge=0.0, description="Seconds between checks for a moved alias (hot swap of a new version); 0 = off."
     )
+    model_load_backoff_s: float = Field(
+        2.0, gt=0.0, le=600.0, description="First wait before a failed first model load is tried again (doubles)."
+    )
+    model_load_backoff_max_s: float = Field(
+        300.0, gt=0.0, le=3600.0, description="Longest wait between tries of a failed first model load."
+    )
 
     # --- security ----------------------------------------------------------
     api_keys: SecretStr = Field(
@@ -73,6 +79,13 @@ class PlatformSettings(BaseSettings):
     max_concurrency: int | None = Field(None, ge=1, description="Overrides the service's traffic.max_concurrency.")
     timeout_s: float | None = Field(None, gt=0, description="Overrides the service's traffic.timeout (seconds).")
     batching: bool = Field(True, description="Adaptive batching on batchable APIs (off only for benchmarks).")
+    batch_wait_ms: float = Field(
+        0.0,
+        ge=0.0,
+        le=1000.0,
+        description="Longest a batch is held open for more requests (BentoML's learnt wait, capped); 0 = dispatch "
+        "as soon as the model is free, with whatever queued meanwhile (services.core.bentoml_compat).",
+    )
     max_request_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="Largest accepted request body.")
 
     @field_validator("model_store")

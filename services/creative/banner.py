@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from .banner_background import make_background
 from .banner_layout import BannerFormat, Box, box_size, contain, plan_layout
@@ -85,10 +85,7 @@ def compose_banner(
     canvas = make_background(size, background, colours.primary, colours.secondary, generated)
     result = BannerResult(fmt, canvas, layout.safe, None)
     if content.product is not None and layout.product is not None:
-        target = contain(content.product.size, layout.product)
-        placed = content.product.convert("RGB").resize(box_size(target), Image.Resampling.LANCZOS)
-        canvas.paste(placed, target[:2])
-        result.product_box = target
+        result.product_box = place_product(canvas, content.product, layout.product)
 
     draw = ImageDraw.Draw(canvas)
 
@@ -118,6 +115,32 @@ def compose_banner(
     if plan.button_box is not None and plan.label is not None:
         result.texts.append(draw_button(canvas, plan.button_box, plan.label, colours, colour))
     return result
+
+
+def place_product(canvas: Image.Image, product: Image.Image, box: Box) -> Box:
+    """The product photo in a framed mat inside ``box``: scaled to fit, aspect kept, never cropped or stretched.
+
+    A white mat with rounded corners and a soft shadow sets the photo off any background.
+    """
+    width, height = box_size(box)
+    pad = max(3, round(min(width, height) * 0.04))
+    shadow = max(2, round(min(width, height) * 0.02))
+    inner = (box[0] + pad, box[1] + pad, box[2] - pad - shadow, box[3] - pad - shadow)
+    target = contain(product.size, inner)
+    mat = (target[0] - pad, target[1] - pad, target[2] + pad, target[3] + pad)
+    radius = max(2, round(pad * 0.8))
+    shade = Image.new("L", canvas.size, 0)
+    ImageDraw.Draw(shade).rounded_rectangle(
+        (mat[0] + shadow, mat[1] + shadow, mat[2] + shadow - 1, mat[3] + shadow - 1), radius, fill=90
+    )
+    blurred = shade.filter(ImageFilter.GaussianBlur(shadow))
+    shade = Image.new("L", canvas.size, 0)
+    shade.paste(blurred.crop(box), box[:2])  # the shadow stays inside the product's box
+    canvas.paste(Image.new("RGB", canvas.size, (0, 0, 0)), (0, 0), shade)
+    ImageDraw.Draw(canvas).rounded_rectangle((mat[0], mat[1], mat[2] - 1, mat[3] - 1), radius, fill=(255, 255, 255))
+    placed = product.convert("RGB").resize(box_size(target), Image.Resampling.LANCZOS)
+    canvas.paste(placed, target[:2])
+    return target
 
 
 def expand(box: Box, pad: int, limit: Box) -> Box:

@@ -1,7 +1,9 @@
 """Request and response models of the creative service (importable by callers such as campaign).
 
 Every limit is checked here, per request, before batching: a bad request gets a 400 with a
-message and never reaches the batched pipeline call. Limits come from ``CreativeSettings``.
+message and never reaches the batched pipeline call. Limits come from ``CreativeSettings``; the
+cost budgets of a whole request (diffusion work, banner renders and pixels; ``services.core.budgets``)
+are checked here too and answered 422.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from typing import Annotated, Any, Literal
 from PIL import Image
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from services.core import budgets
 from services.core.images import MAX_IMAGE_BYTES
 from services.core.schema_examples import schema_example
 from services.core.text_types import DisplayText, clean_display_text
 
+from .banner_layout import STANDARD_SIZES
 from .settings import get_creative_settings
 
 OutputFormat = Literal["png", "jpeg"]
@@ -149,7 +153,23 @@ class GenerateRequest(BaseModel):
         side = get_creative_settings().max_side
         if self.width and self.height and self.width * self.height > side * side:
             raise ValueError(f"width x height must be at most {side} x {side} pixels")
+        budgets.check("max_diffusion_work", self.work(), "diffusion work (images x steps x pixels) of this item")
         return self
+
+    def work(self) -> int:
+        """Images x steps x output pixels; unset sizes count at the largest allowed side."""
+        settings = get_creative_settings()
+        width, height = self.width or settings.max_side, self.height or settings.max_side
+        return self.num_images * (self.steps or settings.default_steps) * width * height
+
+
+def _diffusion_budget(requests: list[GenerateRequest]) -> list[GenerateRequest]:
+    work = sum(r.work() for r in requests)
+    budgets.check("max_diffusion_work", work, "diffusion work (images x steps x pixels) of this request")
+    return requests
+
+
+GenerateBatch = Annotated[list[GenerateRequest], Field(min_length=1), AfterValidator(_diffusion_budget)]
 
 
 class GenerateResponse(BaseModel):
@@ -230,7 +250,10 @@ class BannerRequest(BaseModel):
     cta: DisplayText(40) | None = None
     product_image: Base64Image | None = Field(None, description="Base64 JPEG/PNG/WebP (data: URL allowed).")
     colours: Colour = Field(default_factory=Colour)
-    background: Literal["flat", "gradient", "generated"] = "gradient"
+    background: Literal["flat", "gradient", "generated", "dots", "stripes", "grid", "rings"] = Field(
+        "gradient",
+        description="flat, gradient, a pattern over the gradient (dots, stripes, grid, rings), or generated.",
+    )
     background_prompt: Prompt | None = Field(None, description="Prompt of a generated background.")
     seed: Seed = None
     formats: list[BannerFormatName | CustomSize] = Field(default_factory=lambda: ["square"], min_length=1, max_length=8)
@@ -247,6 +270,17 @@ class BannerRequest(BaseModel):
             raise ValueError("headline must not be blank")
         if self.background == "generated" and not self.background_prompt:
             raise ValueError("background 'generated' needs background_prompt")
+        return self
+
+    @model_validator(mode="after")
+    def _within_budgets(self) -> BannerRequest:
+        sizes = [STANDARD_SIZES[f] if isinstance(f, str) else (f.width, f.height) for f in self.formats]
+        budgets.check("max_banner_renders", len(sizes), "banner formats rendered by this request")
+        budgets.check("max_banner_pixels", sum(w * h for w, h in sizes), "banner pixels rendered by this request")
+        if self.background == "generated":
+            settings = get_creative_settings()
+            work = len(sizes) * settings.default_steps * settings.max_side**2
+            budgets.check("max_diffusion_work", work, "diffusion work of the generated backgrounds")
         return self
 
 

@@ -6,12 +6,13 @@ about how the creative service runs it and which requests it accepts.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -54,6 +55,39 @@ class CreativeSettings(BaseSettings):
     )
     max_banner_side: int = Field(4096, ge=64, le=8192)
 
+    # --- video jobs (``/style_video``) -------------------------------------------------
+    video_max_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=1024,
+        description="Largest input video file; uploads are also bounded by ADSERVE_MAX_REQUEST_BYTES.",
+    )
+    video_max_duration_s: float = Field(60.0, gt=0, le=3600, description="Longest input video, in seconds.")
+    video_max_side: int = Field(1920, ge=16, le=8192, description="Largest input width or height, in pixels.")
+    video_max_fps: float = Field(60.0, gt=0, le=240, description="Highest input frame rate.")
+    video_max_frames: int = Field(3600, ge=1, description="Most frames in one input video.")
+    video_codecs: Annotated[list[str], NoDecode] = Field(
+        ["h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "mjpeg"],
+        description="Accepted input video codecs (FFmpeg names).",
+    )
+    video_formats: Annotated[list[str], NoDecode] = Field(
+        ["mp4", "mov", "matroska", "webm"],
+        description="Accepted input containers (FFmpeg demuxer names; 'mp4' matches the mov,mp4,... demuxer).",
+    )
+    video_crf: int = Field(20, ge=0, le=51, description="H.264 constant rate factor of the output (lower = larger).")
+    video_x264_preset: Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"] = "veryfast"
+    video_flow_side: int = Field(
+        320, ge=32, le=2048, description="Longer side at which optical flow between frames is computed."
+    )
+    video_max_running_jobs: int = Field(1, ge=1, le=64, description="Video jobs that run at once per worker.")
+    video_heartbeat_s: float = Field(2.0, gt=0, le=60, description="How often a running job refreshes its record.")
+    video_stale_after_s: float = Field(
+        120.0, gt=0, description="A running job whose record is older than this (another host) counts as dead."
+    )
+    video_s3_buckets: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Buckets that s3:// video inputs may come from (comma-separated or JSON); empty refuses s3:// inputs.",
+    )
+
     # --- fonts ---------------------------------------------------------------------
     font_path: Path | None = Field(None, description="Regular-weight font file (TTF/OTF/TTC) for banners.")
     bold_font_path: Path | None = Field(None, description="Bold font file for headlines and buttons.")
@@ -62,6 +96,14 @@ class CreativeSettings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("video_codecs", "video_formats", "video_s3_buckets", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [p.strip() for p in text.split(",") if p.strip()]
+        return value
 
 
 @lru_cache(maxsize=1)

@@ -36,14 +36,28 @@ def thumbnail(image: Image.Image, side: int = STATS_SIDE) -> Image.Image:
     return copy
 
 
-def reinhard(content: np.ndarray, style: np.ndarray) -> np.ndarray:
-    """Content recoloured so that its Lab channel means and spreads are those of the style."""
-    c_lab, s_lab = rgb_to_lab(content), rgb_to_lab(style)
-    c_mean, c_std = c_lab.reshape(-1, 3).mean(0), c_lab.reshape(-1, 3).std(0)
-    s_mean, s_std = s_lab.reshape(-1, 3).mean(0), s_lab.reshape(-1, 3).std(0)
+def lab_moments(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each Lab channel."""
+    flat = lab.reshape(-1, 3)
+    return flat.mean(0), flat.std(0)
+
+
+def reinhard_lab(
+    c_lab: np.ndarray, c_mean: np.ndarray, c_std: np.ndarray, s_mean: np.ndarray, s_std: np.ndarray
+) -> np.ndarray:
+    """Lab pixels moved from the moments ``(c_mean, c_std)`` to ``(s_mean, s_std)``, back in sRGB.
+
+    The content moments are parameters so that a video can pass moments smoothed over time.
+    """
     out = (c_lab - c_mean) * (s_std / np.maximum(c_std, 1e-3)) + s_mean
     out[..., 0] = np.clip(out[..., 0], 0.0, 100.0)
     return lab_to_rgb(out)
+
+
+def reinhard(content: np.ndarray, style: np.ndarray) -> np.ndarray:
+    """Content recoloured so that its Lab channel means and spreads are those of the style."""
+    c_lab = rgb_to_lab(content)
+    return reinhard_lab(c_lab, *lab_moments(c_lab), *lab_moments(rgb_to_lab(style)))
 
 
 def limit_slope(lut: np.ndarray, counts: np.ndarray, max_slope: float) -> np.ndarray:
@@ -84,15 +98,25 @@ def detail_energy(image: Image.Image, radius: float = 2.0) -> float:
     return float((np.asarray(grey, dtype=np.float32) - base).std() / 255.0)
 
 
-def transfer_texture(result: np.ndarray, content: Image.Image, style: Image.Image, amount: float) -> np.ndarray:
-    """Rescale the detail layer of ``result`` toward the style's detail energy by ``amount``."""
-    c_energy = detail_energy(thumbnail(content))
-    s_energy = detail_energy(thumbnail(style))
+def texture_gain(c_energy: float, s_energy: float, amount: float) -> float:
+    """Gain of the detail layer that moves ``c_energy`` toward ``s_energy`` by ``amount`` (1 = no change)."""
     if amount <= 0 or c_energy < 1e-4:
+        return 1.0
+    return float(np.clip(s_energy / c_energy, 0.25, 4.0)) ** amount
+
+
+def scale_detail(result: np.ndarray, gain: float) -> np.ndarray:
+    """``result`` with its detail layer (minus a Gaussian blur) multiplied by ``gain``."""
+    if gain == 1.0:
         return result
-    gain = float(np.clip(s_energy / c_energy, 0.25, 4.0)) ** amount
     blurred = to_float(to_image(result).filter(ImageFilter.GaussianBlur(2.0)))
     return blurred + (result - blurred) * gain
+
+
+def transfer_texture(result: np.ndarray, content: Image.Image, style: Image.Image, amount: float) -> np.ndarray:
+    """Rescale the detail layer of ``result`` toward the style's detail energy by ``amount``."""
+    gain = texture_gain(detail_energy(thumbnail(content)), detail_energy(thumbnail(style)), amount)
+    return scale_detail(result, gain)
 
 
 def style_transfer(

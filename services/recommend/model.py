@@ -26,6 +26,24 @@ class Recommended:
     item_id: str
     title: str
     score: float
+    attributes: dict[str, str] = field(default_factory=dict)
+    image_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """A catalog item added at run time: scored from its features alone until the next training."""
+
+    item_id: str
+    title: str
+    price: float | None = None
+    description: str | None = None
+    category: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    image_uri: str | None = None
+
+    def served_attributes(self) -> dict[str, str]:
+        return {**self.attributes, **({"category": self.category} if self.category else {})}
 
 
 @dataclass
@@ -44,8 +62,16 @@ class Recommender:
     item_attribute_vecs: np.ndarray  # (n_item_attributes, d) for folding in new items
     item_attribute_bias: np.ndarray
     metadata: dict[str, object] = field(default_factory=dict)
+    item_attributes: list[dict[str, str]] = field(default_factory=list)  # served with each item
+    image_uris: list[str | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if len(self.item_attributes) != len(self.item_ids):
+            self.item_attributes = [*self.item_attributes, *({} for _ in range(len(self.item_ids)))][
+                : len(self.item_ids)
+            ]
+        if len(self.image_uris) != len(self.item_ids):
+            self.image_uris = [*self.image_uris, *([None] * len(self.item_ids))][: len(self.item_ids)]
         self.item_index = {v: i for i, v in enumerate(self.item_ids)}
         self.user_index = {v: i for i, v in enumerate(self.user_ids)}
         norms = np.linalg.norm(self.item_vecs, axis=1, keepdims=True)
@@ -57,15 +83,14 @@ class Recommender:
         return len(self.item_ids)
 
     # -------------------------------------------------------------- scoring
+    def _item(self, i: int, score: float) -> Recommended:
+        return Recommended(self.item_ids[i], self.titles[i], score, self.item_attributes[i], self.image_uris[i])
+
     def _rank(self, vecs: np.ndarray, k: int, exclude: Sequence[np.ndarray | None]) -> list[list[Recommended]]:
         scores = vecs @ self.item_vecs.T + self.item_bias[None, :]
         idx, vals = top_k(scores, k, exclude)
         return [
-            [
-                Recommended(self.item_ids[i], self.titles[i], float(s))
-                for i, s in zip(row_i, row_s, strict=True)
-                if i >= 0
-            ]
+            [self._item(int(i), float(s)) for i, s in zip(row_i, row_s, strict=True) if i >= 0]
             for row_i, row_s in zip(idx, vals, strict=True)
         ]
 
@@ -77,23 +102,33 @@ class Recommender:
         ranked = self._rank(self.user_vecs[rows], max(ks, default=0), exclude)
         return [r[:k] for r, k in zip(ranked, ks, strict=True)]
 
-    def profile_vector(self, country: str | None, recent_item_ids: Sequence[str]) -> np.ndarray:
-        """A never-seen user: country feature vector plus the mean vector of recent items."""
-        vec = self.country_vecs.get(country or "", np.zeros(self.item_vecs.shape[1], dtype=np.float32)).copy()
+    def profile_vector(
+        self, country: str | None, recent_item_ids: Sequence[str], attributes: dict[str, str] | None = None
+    ) -> np.ndarray:
+        """A never-seen user: the mean of their known attribute vectors (country, and any other user
+        attribute the model was trained with, as ``name: value``) plus the mean vector of recent items."""
+        keys = [country] if country else []
+        keys += [v if k == "country" else f"{k}:{v}" for k, v in (attributes or {}).items()]
+        found = [self.country_vecs[k] for k in keys if k in self.country_vecs]
+        d = self.item_vecs.shape[1]
+        vec = np.mean(found, axis=0).astype(np.float32) if found else np.zeros(d, dtype=np.float32)
         if recent_item_ids:
             rows = [self.item_index[i] for i in recent_item_ids]
             vec += self.item_vecs[rows].mean(axis=0)
         return vec
 
     def recommend_for_profiles(
-        self, profiles: Sequence[tuple[str | None, Sequence[str]]], ks: Sequence[int]
+        self,
+        profiles: Sequence[tuple[str | None, Sequence[str]] | tuple[str | None, Sequence[str], dict[str, str]]],
+        ks: Sequence[int],
     ) -> list[list[Recommended]]:
+        """Profiles are (country, recent item ids) or (country, recent item ids, user attributes)."""
         vecs = (
-            np.stack([self.profile_vector(c, recent) for c, recent in profiles])
+            np.stack([self.profile_vector(*p) for p in profiles])
             if profiles
             else np.zeros((0, self.item_vecs.shape[1]), dtype=np.float32)
         )
-        exclude = [np.array([self.item_index[i] for i in recent], dtype=np.int64) for _, recent in profiles]
+        exclude = [np.array([self.item_index[i] for i in p[1]], dtype=np.int64) for p in profiles]
         ranked = self._rank(vecs, max(ks, default=0), exclude)
         return [r[:k] for r, k in zip(ranked, ks, strict=True)]
 
@@ -102,23 +137,60 @@ class Recommender:
         sims = self.item_unit[rows] @ self.item_unit.T
         idx, vals = top_k(sims, max(ks, default=0), [np.array([r]) for r in rows])
         return [
-            [Recommended(self.item_ids[i], self.titles[i], float(s)) for i, s in zip(ri, rs, strict=True) if i >= 0][:k]
+            [self._item(int(i), float(s)) for i, s in zip(ri, rs, strict=True) if i >= 0][:k]
             for ri, rs, k in zip(idx, vals, ks, strict=True)
         ]
 
     # -------------------------------------------------------------- cold items
     def item_vector_from_features(
-        self, title: str, price: float, embedding: np.ndarray | None
+        self, title: str, price: float | None, embedding: np.ndarray | None, catalog: Sequence[str] = ()
     ) -> tuple[np.ndarray, float]:
         """Vector and bias of an item never seen in training, from its attributes alone."""
-        cols = self._attr_space.row(None, self.attributes.describe(title, price, embedding))
+        cols = self._attr_space.row(None, self.attributes.describe(title, price, embedding, catalog))
         if not cols:
             return np.zeros(self.item_vecs.shape[1], dtype=np.float32), float(self.item_bias.mean())
         return self.item_attribute_vecs[cols].mean(axis=0), float(self.item_attribute_bias[cols].mean())
 
-    def with_items(self, new: Sequence[tuple[str, str, float, np.ndarray, float]]) -> Recommender:
+    def catalog_feature_row(self, i: int) -> list[str]:
+        """The catalog features (category levels, attributes) of served item ``i``, as training named them."""
+        from .features import catalog_feature_names
+
+        attrs = dict(self.item_attributes[i])
+        levels = [c.strip() for c in attrs.pop("category", "").split(">") if c.strip()]
+        return catalog_feature_names(attrs, levels)
+
+    def vector_for(self, item: NewItem, embedding: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+        """An added catalog item's vector from its text, price band, category and attributes."""
+        from .features import catalog_feature_names
+
+        text = f"{item.title} {item.description}" if item.description else item.title
+        levels = [c.strip() for c in (item.category or "").split(">") if c.strip()]
+        return self.item_vector_from_features(
+            text, item.price, embedding, catalog_feature_names(item.attributes, levels)
+        )
+
+    def with_catalog_items(self, items: Sequence[NewItem]) -> Recommender:
+        """A copy with ``items`` added, each scored from its features (ids already served are left as they are)."""
+        grown = self.with_items(
+            [
+                (i.item_id, i.title, i.price if i.price is not None else float("nan"), *self.vector_for(i))
+                for i in items
+            ],
+            [i.served_attributes() for i in items],
+            [i.image_uri for i in items],
+        )
+        return grown
+
+    def with_items(
+        self,
+        new: Sequence[tuple[str, str, float, np.ndarray, float]],
+        attributes: Sequence[dict[str, str]] | None = None,
+        image_uris: Sequence[str | None] | None = None,
+    ) -> Recommender:
         """A copy with extra items (id, title, price, vector, bias) appended."""
-        new = [n for n in new if n[0] not in self.item_index]
+        extras = list(zip(new, attributes or [{}] * len(new), image_uris or [None] * len(new), strict=True))
+        extras = [e for e in extras if e[0][0] not in self.item_index]
+        new = [e[0] for e in extras]
         if not new:
             return self
         return Recommender(
@@ -136,6 +208,8 @@ class Recommender:
             item_attribute_vecs=self.item_attribute_vecs,
             item_attribute_bias=self.item_attribute_bias,
             metadata=self.metadata,
+            item_attributes=[*self.item_attributes, *(e[1] for e in extras)],
+            image_uris=[*self.image_uris, *(e[2] for e in extras)],
         )
 
     # -------------------------------------------------------------- persistence
@@ -163,6 +237,9 @@ class Recommender:
             "countries": list(self.country_vecs),
             "vocabulary": list(self.attributes.vocabulary),
             "price_edges": list(self.attributes.price_edges),
+            "catalog_features": list(self.attributes.catalog_features),
+            "item_attributes": self.item_attributes,
+            "image_uris": self.image_uris,
             "metadata": self.metadata,
         }
         (folder / META).write_text(json.dumps(meta))
@@ -175,7 +252,9 @@ class Recommender:
         bounds = np.concatenate([[0], np.cumsum(a["purchased_len"])])
         purchased = [a["purchased_flat"][bounds[i] : bounds[i + 1]] for i in range(len(a["purchased_len"]))]
         centroids = a["centroids"] if a["centroids"].size else None
-        attributes = ItemAttributes(tuple(meta["vocabulary"]), tuple(meta["price_edges"]), centroids)
+        attributes = ItemAttributes(
+            tuple(meta["vocabulary"]), tuple(meta["price_edges"]), centroids, tuple(meta.get("catalog_features", ()))
+        )
         return cls(
             item_ids=meta["item_ids"],
             titles=meta["titles"],
@@ -191,4 +270,6 @@ class Recommender:
             item_attribute_vecs=a["item_attribute_vecs"].astype(np.float32),
             item_attribute_bias=a["item_attribute_bias"].astype(np.float32),
             metadata=meta.get("metadata", {}),
+            item_attributes=meta.get("item_attributes", []),
+            image_uris=meta.get("image_uris", []),
         )

@@ -1,7 +1,9 @@
 """Request and response models of the recommend service.
 
 Ids are checked against the served model while the request is parsed, so an unknown id is a 400
-for that request alone and never reaches (or fails) a batch shared with other callers.
+for that request alone and never reaches (or fails) a batch shared with other callers. An id that
+passed validation but is gone from a model swapped in before the batch ran fails its own row
+(``Recommendations.error``), never the batch.
 Serving takes the pseudonymous ``user_id`` produced by training; a caller holding only the raw
 customer number may send ``customer_id`` and the server pseudonymizes it with its HMAC key.
 """
@@ -15,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from services.core.privacy import pseudonymize
 from services.core.schema_examples import schema_example
 from services.core.settings import get_settings
+from services.core.text_types import DisplayText
 
 from .runtime import RECOMMENDER
 
@@ -72,6 +75,9 @@ class ProfileRequest(_Strict):
 
     country: str | None = Field(None, max_length=64, description="Country; unknown countries fall back to none.")
     recent_item_ids: list[KnownItemId] = Field(default_factory=list, max_length=MAX_RECENT_ITEMS)
+    attributes: dict[Annotated[str, Field(min_length=1, max_length=40)], Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=dict, max_length=10, description="Other user attributes, e.g. {'segment': 'gold'}."
+    )
     k: int = Field(10, ge=1, le=MAX_K)
 
 
@@ -79,9 +85,49 @@ class ScoredItem(BaseModel):
     item_id: str
     title: str
     score: float
+    attributes: dict[str, str] = Field(
+        default_factory=dict, description="The item's catalog attributes (category, brand, colour, …)."
+    )
+    image_uri: str | None = Field(None, description="The item's catalog image, when the catalog has one.")
+
+
+MAX_CATALOG_ITEMS = 500
+AttributeKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w .\-]+$")]
+
+
+class CatalogItem(_Strict):
+    """An item added at run time; recommendable at once from its features (no retraining)."""
+
+    item_id: IdText
+    title: DisplayText(200)  # type: ignore[valid-type]
+    price: float | None = Field(None, ge=0, le=1e9)
+    description: DisplayText(2000) | None = None  # type: ignore[valid-type]
+    category: DisplayText(200) | None = Field(None, description="Category path, levels joined by ' > '.")  # type: ignore[valid-type]
+    attributes: dict[AttributeKey, DisplayText(100)] = Field(default_factory=dict, max_length=30)  # type: ignore[valid-type]
+    image_uri: str | None = Field(None, max_length=1000, pattern=r"^\S+$")
+
+
+class CatalogItemsResponse(BaseModel):
+    added: list[str] = Field(description="Ids now recommendable, scored from their features.")
+    already_known: list[str] = Field(description="Ids the served catalog already has (left unchanged).")
+    items: int = Field(description="Items in the served catalog now.")
+    model_version: str
 
 
 class Recommendations(BaseModel):
     key: str = Field(description="The user id, item id or 'profile' the list is for.")
     items: list[ScoredItem]
+    model_version: str
+    error: str | None = Field(
+        None,
+        description="Set (and items empty) when an id that passed validation is not in the model version that "
+        "answered (swapped in meanwhile): this row failed, the others of the batch did not; retry it.",
+    )
+
+
+class KnownItems(BaseModel):
+    """Which of the asked item ids are in the served model's catalog."""
+
+    known: list[str]
+    unknown: list[str]
     model_version: str

@@ -1,26 +1,76 @@
-"""The recommend service: batched top-k recommendation, similar items and cold-start profiles."""
+"""The recommend service: batched top-k recommendation, similar items and cold-start profiles.
+
+Every recommended item carries its catalog ``attributes`` and ``image_uri``. ``/catalog_items``
+adds items at run time: each is scored from its features (text keywords, price band, category and
+attributes, through the model's attribute vectors) and is recommendable at once, until the next
+model version replaces the served one (add them to the catalog and ingest again to keep them).
+
+Ids are validated against the served model while each request is parsed; the model can be
+hot-swapped between that and the batch, so each batch API checks its rows again and answers a row
+whose id the answering model lacks with ``error`` set, computing the other rows as usual.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import threading
+from collections.abc import Callable, Sequence
+from typing import Annotated, TypeVar
 
+import bentoml
 from annotated_types import MaxLen, MinLen
 
 from services.core.service_kit import PlatformService, batch_api, platform_service
 
-from .model import Recommended, Recommender
+from .model import NewItem, Recommended, Recommender
 from .runtime import RECOMMENDER
-from .schemas import ProfileRequest, Recommendations, RecommendRequest, ScoredItem, SimilarItemsRequest
+from .schemas import (
+    MAX_CATALOG_ITEMS,
+    CatalogItem,
+    CatalogItemsResponse,
+    IdText,
+    KnownItems,
+    ProfileRequest,
+    Recommendations,
+    RecommendRequest,
+    ScoredItem,
+    SimilarItemsRequest,
+)
 
 MAX_REQUESTS = 256
+MAX_ITEM_IDS = 1000
+R = TypeVar("R")
 
 
 def _as_response(key: str, items: list[Recommended], version: str) -> Recommendations:
     return Recommendations(
         key=key,
-        items=[ScoredItem(item_id=r.item_id, title=r.title, score=r.score) for r in items],
+        items=[
+            ScoredItem(item_id=r.item_id, title=r.title, score=r.score, attributes=r.attributes, image_uri=r.image_uri)
+            for r in items
+        ],
         model_version=version,
     )
+
+
+def _per_row(
+    requests: Sequence[R],
+    missing: Callable[[R], str | None],
+    key: Callable[[R], str],
+    rank: Callable[[list[R]], list[list[Recommended]]],
+    version: str,
+) -> list[Recommendations]:
+    """Rank the rows the model can answer; the others get their own error (see the module docstring)."""
+    problems = [missing(r) for r in requests]
+    answerable = [r for r, p in zip(requests, problems, strict=True) if p is None]
+    ranked = iter(rank(answerable) if answerable else [])
+    out = []
+    for request, problem in zip(requests, problems, strict=True):
+        if problem is None:
+            out.append(_as_response(key(request), next(ranked), version))
+        else:
+            error = f"{problem} is not in model {version}, swapped in after this request was validated; retry"
+            out.append(Recommendations(key=key(request), items=[], model_version=version, error=error))
+    return out
 
 
 @platform_service(
@@ -34,9 +84,21 @@ class RecommendService(PlatformService):
     """Hybrid LightFM recommendations served from precomputed vectors."""
 
     recommender = RECOMMENDER
+    _catalog_lock = threading.Lock()
 
     def _model(self) -> tuple[Recommender, str]:
         return self.recommender.get(), self.recommender.tag or "unknown"
+
+    @bentoml.api(route="/known_items")
+    def known_items(self, item_ids: Annotated[list[IdText], MinLen(1), MaxLen(MAX_ITEM_IDS)]) -> KnownItems:
+        """Which item ids the served model's catalog holds (the campaign checks feedback with it)."""
+        model, version = self._model()
+        asked = list(dict.fromkeys(item_ids))
+        return KnownItems(
+            known=[i for i in asked if i in model.item_index],
+            unknown=[i for i in asked if i not in model.item_index],
+            model_version=version,
+        )
 
     @batch_api(max_batch_size=128, max_latency_ms=1000)
     def recommend(
@@ -44,10 +106,15 @@ class RecommendService(PlatformService):
     ) -> list[Recommendations]:
         """Top-k products per user (purchased ones excluded unless asked otherwise)."""
         model, version = self._model()
-        ranked = model.recommend(
-            [r.user_id or "" for r in requests], [r.k for r in requests], [r.exclude_purchased for r in requests]
+        return _per_row(
+            requests,
+            lambda r: None if (r.user_id or "") in model.user_index else f"user {r.user_id}",
+            lambda r: r.user_id or "",
+            lambda rows: model.recommend(
+                [r.user_id or "" for r in rows], [r.k for r in rows], [r.exclude_purchased for r in rows]
+            ),
+            version,
         )
-        return [_as_response(r.user_id or "", items, version) for r, items in zip(requests, ranked, strict=True)]
 
     @batch_api(max_batch_size=128, max_latency_ms=1000)
     def similar_items(
@@ -55,16 +122,56 @@ class RecommendService(PlatformService):
     ) -> list[Recommendations]:
         """Items closest to each given item in the model's latent space (cosine)."""
         model, version = self._model()
-        ranked = model.similar_items([r.item_id for r in requests], [r.k for r in requests])
-        return [_as_response(r.item_id, items, version) for r, items in zip(requests, ranked, strict=True)]
+        return _per_row(
+            requests,
+            lambda r: None if r.item_id in model.item_index else f"item {r.item_id}",
+            lambda r: r.item_id,
+            lambda rows: model.similar_items([r.item_id for r in rows], [r.k for r in rows]),
+            version,
+        )
 
     @batch_api(max_batch_size=128, max_latency_ms=1000)
     def recommend_for_profile(
         self, requests: Annotated[list[ProfileRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
-        """Users never seen in training, from their country and recently viewed items."""
+        """Users never seen in training, from their country (and other attributes) and recently viewed items."""
         model, version = self._model()
-        ranked = model.recommend_for_profiles(
-            [(r.country, r.recent_item_ids) for r in requests], [r.k for r in requests]
+
+        def missing(r: ProfileRequest) -> str | None:
+            gone = [i for i in r.recent_item_ids if i not in model.item_index]
+            return f"item {gone[0]}" if gone else None
+
+        return _per_row(
+            requests,
+            missing,
+            lambda r: "profile",
+            lambda rows: model.recommend_for_profiles(
+                [(r.country, r.recent_item_ids, r.attributes) for r in rows], [r.k for r in rows]
+            ),
+            version,
         )
-        return [_as_response("profile", items, version) for items in ranked]
+
+    @bentoml.api(route="/catalog_items")
+    def catalog_items(
+        self, items: Annotated[list[CatalogItem], MinLen(1), MaxLen(MAX_CATALOG_ITEMS)]
+    ) -> CatalogItemsResponse:
+        """Add catalog items after training; they are recommendable at once from their features.
+
+        Ids the served catalog already has are left unchanged (``already_known``); an id given twice
+        in one call is added once, from its first entry.
+        """
+        unique = list({i.item_id: i for i in reversed(items)}.values())[::-1]
+        with self._catalog_lock:  # one read-modify-swap at a time; readers keep the old model meanwhile
+            model, version = self._model()
+            known = [i.item_id for i in unique if i.item_id in model.item_index]
+            new = [
+                NewItem(i.item_id, i.title, i.price, i.description, i.category, dict(i.attributes), i.image_uri)
+                for i in unique
+                if i.item_id not in model.item_index
+            ]
+            grown = model.with_catalog_items(new)
+            if grown is not model:
+                self.recommender.swap(grown, version)
+        return CatalogItemsResponse(
+            added=[i.item_id for i in new], already_known=known, items=grown.n_items, model_version=version
+        )

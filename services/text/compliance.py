@@ -43,12 +43,15 @@ from .lexicon_attributes import (
     TEXT_ONLY_EXCLUDED,
 )
 from .lexicon_brands import BRANDS, CASE_SENSITIVE_NAMES
-from .lexicon_claims import ALL_CLAIMS
+from .lexicon_claims import ALL_CLAIMS, MEDICAL_CLAIMS
+from .lexicon_products import MATERIALS as PRODUCT_MATERIALS
+from .lexicon_products import MOTIFS, PATTERNS, PRODUCT_SPELLINGS, SIZES, THEMES
+from .lexicon_words import COMMON_WORDS
 from .pii import find_pii_spans_normalized
 from .term_matching import Occupancy, TermMatch, TermMatcher, drop_overlaps, normalise_term
 
-ViolationKind = Literal["absolute_claim", "attribute_mismatch", "pii"]
-VIOLATION_KINDS: tuple[ViolationKind, ...] = ("absolute_claim", "attribute_mismatch", "pii")
+ViolationKind = Literal["absolute_claim", "medical_claim", "attribute_mismatch", "pii"]
+VIOLATION_KINDS: tuple[ViolationKind, ...] = ("absolute_claim", "medical_claim", "attribute_mismatch", "pii")
 
 
 class Violation(BaseModel):
@@ -57,7 +60,7 @@ class Violation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kind: ViolationKind
-    subtype: str  # claim | colour | material | gender | brand | category | email | phone | url | address
+    subtype: str  # claim | medical | colour | material | gender | brand | category | email | phone | url | address
     span: tuple[int, int]
     text: str
     message: str
@@ -110,6 +113,14 @@ def _styled(text: str, start: int) -> bool:
 
 _MESSAGES: dict[str, dict[Language, str]] = {
     "claim": {"en": "{reason}: '{span}'", "zh": "绝对化或最高级用语“{span}”（{reason}）"},
+    "medical": {
+        "en": "{reason}: '{span}' (ordinary goods must not claim to prevent, treat or cure)",
+        "zh": "医疗或功效用语“{span}”（普通商品不得宣传疗效）",
+    },
+    "unsupported_name": {
+        "en": "names '{span}', a brand-like name that the product attributes do not give",
+        "zh": "文中出现商品属性中没有的品牌式名称“{span}”",
+    },
     "colour": {
         "en": "says '{span}' but the product's colour is {value}",
         "zh": "文中颜色“{span}”与商品颜色{value}不符",
@@ -178,6 +189,121 @@ def find_claims(text: str, language: Language = "en") -> list[Violation]:
     return kept
 
 
+def find_medical_claims(
+    text: str, language: Language = "en", skip: list[tuple[int, int]] | None = None
+) -> list[Violation]:
+    taken = Occupancy(skip or [])
+    out: list[Violation] = []
+    spans = [(m.start, m.end, c.reason) for c in MEDICAL_CLAIMS for m in c.pattern.finditer(text)]
+    for start, end, reason in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+        if not taken.free(start, end):
+            continue
+        taken.claim(start, end)
+        out.append(
+            Violation.model_construct(
+                kind="medical_claim",
+                subtype="medical",
+                span=(start, end),
+                text=text[start:end],
+                message=_message("medical", language, reason=reason, span=text[start:end]),
+            )
+        )
+    return out
+
+
+# A capitalised Latin word (letters, inner apostrophes, hyphens and ampersands), not inside another word.
+_NAME = LinearPattern(r"[A-Z][A-Za-z'&-]*[A-Za-z]", not_before="A-Za-z0-9'&-", not_after="A-Za-z0-9")
+_WORD_SPLIT = LinearPattern(r"[A-Za-z0-9]+(?:['&-][A-Za-z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Every word of the guard's vocabularies and of ordinary title and copy language."""
+    vocab: set[str] = set(COMMON_WORDS)
+    tables = (_COLOURS, _MATERIALS, _GENDERS, _ARTICLES, PRODUCT_SPELLINGS, PRODUCT_MATERIALS, PATTERNS, MOTIFS)
+    for table in (*tables, THEMES, SIZES):
+        for term in table:
+            vocab.update(w.lower() for w in _WORD_SPLIT.findall(term))
+            vocab.update(w.lower() for w in term.replace("-", " ").split())
+    return frozenset(vocab)
+
+
+def _attribute_words(attrs: ProductAttributes) -> set[str]:
+    values = [attrs.title, attrs.brand, attrs.colour, attrs.material, attrs.gender, attrs.season, attrs.usage]
+    values += list(attrs.category) + list(attrs.extra.values()) + list(attrs.extra.keys())
+    words: set[str] = set()
+    for value in values:
+        if value:
+            lowered = normalize(value).text.lower()
+            words.update(_WORD_SPLIT.findall(lowered))
+            words.update(lowered.replace("-", " ").split())
+    return words
+
+
+def unsupported_title_words(title: str, attrs: ProductAttributes) -> list[str]:
+    """Words of a generated title that are neither in the attributes nor ordinary title words.
+
+    Stricter than the prose check (every word counts, whatever its case, two letters and up), and
+    gender words count when the attributes give no gender: a title states facts, all of them given.
+    """
+    known, given = _known_words(), _attribute_words(attrs)
+    out: list[str] = []
+    for word in _WORD_SPLIT.findall(normalize(title).text):
+        lowered = word.lower()
+        if (len(lowered) < 2 and not lowered.isdigit()) or lowered in given:
+            continue
+        if lowered in known and lowered not in _GENDERS:
+            continue
+        if lowered in _GENDERS and attrs.gender is not None:
+            continue
+        if lowered.endswith("s") and (lowered[:-1] in given or (lowered[:-1] in known and lowered not in _GENDERS)):
+            continue
+        out.append(word)
+    return out
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start].rstrip(" \t\"'(")
+    return not before or before[-1] in ".!?:;\n。！？"
+
+
+def _title_case_after(text: str, end: int) -> bool:
+    """Whether the next word is capitalised too (a title-case line, not a prose sentence)."""
+    rest = text[end : end + 40].lstrip(" ")
+    return bool(rest) and rest[0].isupper()
+
+
+def find_unsupported_names(
+    text: str, attrs: ProductAttributes, skip: list[tuple[int, int]], language: Language
+) -> list[Violation]:
+    """Capitalised words that are no ordinary word and not in the attributes: a brand the product may not have."""
+    known = _known_words()
+    given = _attribute_words(attrs)
+    taken = Occupancy(skip)
+    out: list[Violation] = []
+    for match in _NAME.finditer(text):
+        if len(match.text) < 3 or not taken.free(match.start, match.end):
+            continue
+        lowered = match.text.lower()
+        parts = [p for p in lowered.replace("-", " ").replace("'", " ").split() if p]
+        if lowered in given or lowered in known or all(p in given or p in known or len(p) < 3 for p in parts):
+            continue
+        if lowered.endswith("s") and (lowered[:-1] in known or lowered[:-1] in given):
+            continue
+        if _sentence_start(text, match.start) and not _title_case_after(text, match.end):
+            continue  # "Mail me ...": the first word of a prose sentence is capitalised anyway
+        out.append(
+            Violation.model_construct(
+                kind="attribute_mismatch",
+                subtype="brand",
+                span=(match.start, match.end),
+                text=match.text,
+                message=_message("unsupported_name", language, span=match.text),
+            )
+        )
+    return out
+
+
 def _brand_spans(text: str, attrs: ProductAttributes) -> list[tuple[int, int]]:
     """Where the product's own brand is written: colour or gender words inside it are not claims."""
     if not attrs.brand:
@@ -203,11 +329,15 @@ def find_brand_mismatches(
 ) -> tuple[list[Violation], list[TermMatch]]:
     matchers = _matchers()
     own_key = _brand_key(attrs.brand)
+    titled = {
+        _BRAND_OF.get(m.term) or _BRAND_OF.get(normalise_term(m.term))
+        for m in matchers["brand"].find(attrs.title or "")
+    }
     found = matchers["brand"].find(text, skip=own)
     out: list[Violation] = []
     for match in found:
         key = _BRAND_OF.get(match.term) or _BRAND_OF.get(normalise_term(match.term))
-        if key is None or key == own_key:
+        if key is None or key == own_key or key in titled:
             continue
         message = (
             _message("brand", language, span=match.text, value=str(attrs.brand))
@@ -232,7 +362,7 @@ def find_colour_mismatches(
     if attrs.colour is None or normalise_term(attrs.colour) in MULTI_COLOUR_VALUES:
         return []
     matchers = _matchers()
-    product = _families(attrs.colour, matchers["colour_value"], _COLOURS)
+    product = _families(attrs.colour, matchers["colour_value"], _COLOURS) | _title_families(attrs, "colour")
     if not product:
         return []
     out: list[Violation] = []
@@ -257,7 +387,7 @@ def find_material_mismatches(
     if attrs.material is None:
         return []
     matchers = _matchers()
-    product = _families(attrs.material, matchers["material_value"], _MATERIALS)
+    product = _families(attrs.material, matchers["material_value"], _MATERIALS) | _title_families(attrs, "material")
     if not product:
         return []
     out: list[Violation] = []
@@ -315,8 +445,11 @@ def find_category_mismatches(
     product = _families(" | ".join(attrs.category), matchers["article_value"], _ARTICLES)
     if not product:
         return []
+    named = _title_families(attrs, "article")  # "Mirror Mosaic T-Light Holder" may say "mirror"
     out: list[Violation] = []
     for match in matchers["article_text"].find(text, skip=skip):
+        if _ARTICLES[match.term] & named:
+            continue
         if _article_agrees(_ARTICLES[match.term], product) or _styled(text, match.start):
             continue
         out.append(
@@ -329,6 +462,71 @@ def find_category_mismatches(
             )
         )
     return out
+
+
+def unsupported_terms(summary: str, sources: str) -> list[str]:
+    """Product types, colours and materials a summary names that its source texts never mention.
+
+    An abstractive summary saying "dress" of reviews about a blouse, or "red" when no review names
+    a red colour, states what nobody wrote.
+    """
+    matchers = _matchers()
+    text, source = normalize(summary).text, normalize(sources).text
+    found: list[str] = []
+    for key, vocab in (("colour_text", _COLOURS), ("material_text", _MATERIALS), ("article_text", _ARTICLES)):
+        said = matchers[key].find(source)
+        source_families = frozenset().union(*(vocab[m.term] for m in said)) if said else frozenset()
+        for match in matchers[key].find(text):
+            families = vocab[match.term]
+            agrees = (
+                _article_agrees(families, source_families)
+                if key == "article_text"
+                else bool(families & source_families)
+            )
+            if not agrees:
+                found.append(match.text)
+    return found
+
+
+def article_agreement(text: str, attrs: ProductAttributes) -> bool | None:
+    """Whether the article words of ``text`` (a vision label, say) agree with the product's category.
+
+    None when the category or the text names no article type the vocabulary knows.
+    """
+    if not attrs.category:
+        return None
+    matchers = _matchers()
+    product = _families(" | ".join(attrs.category), matchers["article_value"], _ARTICLES)
+    found = matchers["article_value"].find(normalize(text).text)
+    if not product or not found:
+        return None
+    return any(_article_agrees(_ARTICLES[m.term], product) for m in found)
+
+
+def names_article(title: str, attrs: ProductAttributes) -> bool | None:
+    """Whether a title names the product's article type (None when the category is not in the vocabulary)."""
+    if not attrs.category:
+        return None
+    matchers = _matchers()
+    product = _families(" | ".join(attrs.category), matchers["article_value"], _ARTICLES)
+    if not product:
+        return None
+    specific = product - GENERIC_ARTICLE_FAMILIES
+    for match in matchers["article_value"].find(normalize(title).text):
+        families = _ARTICLES[match.term]
+        if families & (specific or product):
+            return True
+    return False
+
+
+def _title_families(attrs: ProductAttributes, kind: str) -> frozenset[str]:
+    """Families of the colour, material or article words the product's own catalogue title uses."""
+    if not attrs.title:
+        return frozenset()
+    key, vocab = {"colour": ("colour_value", _COLOURS), "material": ("material_value", _MATERIALS)}.get(
+        kind, ("article_value", _ARTICLES)
+    )
+    return _families(normalize(attrs.title).text, _matchers()[key], vocab)
 
 
 def find_pii(text: str, language: Language = "en") -> list[Violation]:
@@ -363,12 +561,14 @@ def check_text(
 
 def _check_normalized(text: str, attrs: ProductAttributes | None, language: Language) -> list[Violation]:
     violations = find_claims(text, language) + find_pii(text, language)
+    violations += find_medical_claims(text, language, [v.span for v in violations])
     if attrs is not None:
         own = _brand_spans(text, attrs)
         brand_violations, brand_matches = find_brand_mismatches(text, attrs, own, language)
         # Words inside brand names ("Red Tape", "Mother Earth") and inside PII are not product claims.
         skip = own + [(m.start, m.end) for m in brand_matches] + [v.span for v in violations if v.kind == "pii"]
         violations += brand_violations
+        violations += find_unsupported_names(text, attrs, skip + [v.span for v in violations], language)
         violations += find_colour_mismatches(text, attrs, skip, language)
         violations += find_material_mismatches(text, attrs, skip, language)
         violations += find_gender_mismatches(text, attrs, skip, language)

@@ -2,6 +2,10 @@
 
 ``decode_steps`` yields, after every forward pass, the token chosen for each still-running row;
 ``decode_batch`` collects them into texts and ``stream_text`` turns one row into text deltas.
+Degenerate repetition ("Sweet Sweet Sweet ...") is prevented with transformers' own logits
+processors, applied to each row's generated tokens (not the prompt, whose attribute words a title
+should repeat): a repetition penalty and a ban on repeating any n-gram
+(``ADSERVE_TEXT_REPETITION_PENALTY``, ``ADSERVE_TEXT_NO_REPEAT_NGRAM_SIZE``).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
+from transformers import LogitsProcessorList, NoRepeatNGramLogitsProcessor, RepetitionPenaltyLogitsProcessor
 
 from .sampling import SamplingParams, make_generator, sample_token
 
@@ -24,6 +29,16 @@ class DecodeSetup:
     banned_ids: tuple[int, ...]
     max_context: int
     stop_at_newline: bool
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+
+    def processors(self) -> LogitsProcessorList:
+        out = LogitsProcessorList()
+        if self.repetition_penalty > 1.0:
+            out.append(RepetitionPenaltyLogitsProcessor(self.repetition_penalty))
+        if self.no_repeat_ngram_size > 0:
+            out.append(NoRepeatNGramLogitsProcessor(self.no_repeat_ngram_size))
+        return out
 
 
 def left_pad(prompts: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -58,6 +73,8 @@ def decode_steps(
     generators = [make_generator(p.seed) for p in params]
     running = [True] * len(prompts)
     produced = [0] * len(prompts)
+    history: list[list[int]] = [[] for _ in prompts]
+    processors = setup.processors()
     cache = None
     step_ids, step_positions = ids, positions
     for _ in range(max(p.max_new_tokens for p in params)):
@@ -75,7 +92,12 @@ def decode_steps(
                 chosen.append(None)
                 next_ids.append(pad_id)
                 continue
-            token = sample_token(logits[row], row_params, generators[row])
+            row_logits = logits[row]
+            if processors and history[row]:
+                seen = torch.tensor([history[row]], dtype=torch.long)
+                row_logits = processors(seen, row_logits.cpu().unsqueeze(0))[0]
+            token = sample_token(row_logits, row_params, generators[row])
+            history[row].append(token)
             produced[row] += 1
             if token in setup.stop_ids:
                 running[row] = False

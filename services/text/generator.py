@@ -2,9 +2,14 @@
 
 ``GeneratorRuntime.generate_batch(items)`` samples one title per item (left-padded batch, per-item
 seed and sampling caps), composes the grounded description, runs the compliance guard on the
-result and re-samples a violating item up to ``resample_attempts`` times in all. The candidate with
-the fewest violations is returned, its violations listed. ``stream(item)`` does the same for one
-item and yields the events of ``/stream_description``.
+result and re-samples a rejected item up to ``resample_attempts`` times in all. A model title is
+kept only when the guard finds nothing and it is a usable title (``grounding.title_problems``: no
+repeated words, names the product's type). Otherwise the copy written by rule from the attributes
+is returned (``copy_source: "template"``), and when there is none, or it fails the guard too, the
+catalogue title (``"catalog"``), with ``notes`` saying why. Generated text is never worse than its
+fallback. A request that gives only a title gets the attributes its title states
+(``title_attributes``). ``stream(item)`` does the same for one item and yields the events of
+``/stream_description``.
 
 The model folder holds ``config.json`` + weights + tokenizer files (``save_pretrained``), so any
 Hugging Face causal LM works. BentoML metadata tells how to prompt it: ``prompt_format``
@@ -32,11 +37,12 @@ from .attributes import PromptFormat, chat_messages, v1_prompt
 from .compliance import Violation, check_text
 from .decoding import DecodeSetup, decode_batch, stream_text
 from .device import pick_device
-from .grounding import compose_description, template_title
+from .grounding import compose_description, template_copy, title_problems
 from .model_loading import LOAD_LOCK
 from .sampling import SamplingParams, attempt_seed
 from .schemas import DescriptionRequest, DescriptionResult, StreamEvent
 from .settings import get_text_settings
+from .title_attributes import attributes_from_request
 
 log = logging.getLogger(__name__)
 MAX_TITLE_CHARS = 150
@@ -49,6 +55,11 @@ class _Candidate:
     violations: list[Violation]
     source: str
     attempt: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.violations and not self.problems
 
 
 @dataclass
@@ -78,6 +89,8 @@ class GeneratorRuntime:
             banned_ids=tuple(sorted(int(s) for s in specials if s is not None)),
             max_context=int(max_context),
             stop_at_newline=True,
+            repetition_penalty=get_text_settings().repetition_penalty,
+            no_repeat_ngram_size=get_text_settings().no_repeat_ngram_size,
         )
 
     # ------------------------------------------------------------------ loading
@@ -111,14 +124,39 @@ class GeneratorRuntime:
         return language in self.languages
 
     # ------------------------------------------------------------------ candidates
-    def _candidate(self, item: DescriptionRequest, raw_title: str | None, attempt: int) -> _Candidate:
+    @staticmethod
+    def grounded(item: DescriptionRequest) -> DescriptionRequest:
+        """The request with the attributes its title states when it gives only a title."""
+        attrs = attributes_from_request(item.attributes)
+        return item if attrs is item.attributes else item.model_copy(update={"attributes": attrs})
+
+    def _candidate(self, item: DescriptionRequest, raw_title: str | None, attempt: int) -> _Candidate | None:
         title = " ".join((raw_title or "").split())[:MAX_TITLE_CHARS].strip(" -:|")
-        source = "model"
         if not title:
-            title, source = template_title(item.attributes, item.language), "template"
-        description = compose_description(title, item.attributes, item.language, item.tone, item.max_length)
-        violations = check_text(f"{title}\n{description}", item.attributes, item.language)
-        return _Candidate(title, description, violations, source, attempt)
+            return None
+        attrs = item.attributes
+        description = compose_description(title, attrs, item.language, item.tone, item.max_length)
+        violations = check_text(f"{title}\n{description}", attrs, item.language)
+        return _Candidate(title, description, violations, "model", attempt, title_problems(title, attrs))
+
+    @staticmethod
+    def _fallback(item: DescriptionRequest, rejected: _Candidate | None, attempt: int) -> _Candidate:
+        """The rule-based copy, or the catalogue title when there is none (or it fails the guard too)."""
+        notes = []
+        if rejected is not None:
+            reasons = list(dict.fromkeys([v.message for v in rejected.violations] + rejected.problems))
+            notes.append(f"model title '{rejected.title}' not kept: {'; '.join(reasons)}")
+        written = template_copy(item.attributes, item.language, item.tone, item.max_length)
+        if isinstance(written, tuple):
+            title, description = written
+            violations = check_text(f"{title}\n{description}", item.attributes, item.language)
+            if not violations:
+                return _Candidate(title, description, [], "template", attempt, notes)
+            notes.append("rule-based copy not kept: " + "; ".join(v.message for v in violations))
+        else:
+            notes.append(f"no rule-based copy in {item.language}: {written}")
+        catalog = item.attributes.title or " ".join(w for w in (item.attributes.brand, item.attributes.article) if w)
+        return _Candidate(catalog, "", check_text(catalog, item.attributes, item.language), "catalog", attempt, notes)
 
     @staticmethod
     def _params(item: DescriptionRequest, seed: int, attempt: int) -> SamplingParams:
@@ -132,22 +170,28 @@ class GeneratorRuntime:
             language=item.language,
             tone=item.tone,
             title_source=best.source,  # type: ignore[arg-type]
+            copy_source=best.source,  # type: ignore[arg-type]
+            notes=best.problems if best.source != "model" else [],
             attempts=best.attempt + 1,
             seed=seed,
             model=self.tag,
         )
 
+    def _finish(self, item: DescriptionRequest, best: _Candidate | None, attempts: int) -> _Candidate:
+        if best is not None and best.clean:
+            return best
+        return self._fallback(item, best, attempts - 1)
+
     # ------------------------------------------------------------------ batch
     def generate_batch(self, items: list[DescriptionRequest]) -> list[DescriptionResult]:
         if not items:
             return []
+        items = [self.grounded(item) for item in items]
         attempts = get_text_settings().resample_attempts
         seeds = [item.seed if item.seed is not None else secrets.randbelow(2**31) for item in items]
         best: list[_Candidate | None] = [None] * len(items)
+        tried = [0] * len(items)
         pending = [i for i, item in enumerate(items) if self.writes(item.language)]
-        for i, item in enumerate(items):
-            if not self.writes(item.language):
-                best[i] = self._candidate(item, None, 0)  # template title, nothing to sample
         for attempt in range(attempts):
             if not pending:
                 break
@@ -157,36 +201,46 @@ class GeneratorRuntime:
                 [self._params(items[i], seeds[i], attempt) for i in pending],
             )
             for i, raw in zip(pending, titles, strict=True):
+                tried[i] = attempt + 1
                 cand = self._candidate(items[i], raw, attempt)
                 current = best[i]
-                if current is None or len(cand.violations) < len(current.violations):
+                if cand is not None and (current is None or _rank(cand) < _rank(current)):
                     best[i] = cand
-            pending = [i for i in pending if best[i] is not None and best[i].violations]  # type: ignore[union-attr]
-        return [self._result(item, b, s) for item, b, s in zip(items, best, seeds, strict=True) if b is not None]
+            pending = [i for i in pending if not (best[i] is not None and best[i].clean)]  # type: ignore[union-attr]
+        return [
+            self._result(item, self._finish(item, b, max(1, n)), s)
+            for item, b, n, s in zip(items, best, tried, seeds, strict=True)
+        ]
 
     # ------------------------------------------------------------------ stream
     def stream(self, item: DescriptionRequest) -> Iterator[StreamEvent]:
+        item = self.grounded(item)
         seed = item.seed if item.seed is not None else secrets.randbelow(2**31)
         if not self.writes(item.language):
-            cand = self._candidate(item, None, 0)
+            cand = self._fallback(item, None, 0)
             yield StreamEvent(event="token", attempt=1, text=cand.title)
             yield StreamEvent(event="result", attempt=1, result=self._result(item, cand, seed))
             return
         best: _Candidate | None = None
         prompt = self.prompt_ids(item)
-        for attempt in range(get_text_settings().resample_attempts):
+        attempts = get_text_settings().resample_attempts
+        for attempt in range(attempts):
             pieces: list[str] = []
             for delta in stream_text(self.setup, prompt, self._params(item, seed, attempt)):
                 pieces.append(delta)
                 yield StreamEvent(event="token", attempt=attempt + 1, text=delta)
             cand = self._candidate(item, "".join(pieces), attempt)
-            if best is None or len(cand.violations) < len(best.violations):
+            if cand is not None and (best is None or _rank(cand) < _rank(best)):
                 best = cand
-            if not cand.violations:
+            if cand is not None and cand.clean:
                 break
-            yield StreamEvent(event="retry", attempt=attempt + 1, violations=cand.violations)
-        assert best is not None
-        yield StreamEvent(event="result", attempt=best.attempt + 1, result=self._result(item, best, seed))
+            yield StreamEvent(event="retry", attempt=attempt + 1, violations=cand.violations if cand else [])
+        final = self._finish(item, best, attempts)
+        yield StreamEvent(event="result", attempt=final.attempt + 1, result=self._result(item, final, seed))
+
+
+def _rank(candidate: _Candidate) -> tuple[int, int]:
+    return len(candidate.violations) + len(candidate.problems), candidate.attempt
 
 
 def load_generator(model: Any) -> GeneratorRuntime:

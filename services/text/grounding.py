@@ -3,14 +3,24 @@
 Every sentence is a template filled with attribute values, so a description can state nothing
 the attributes do not support; the tone changes the wording around the facts, never the facts.
 Sentences are added in order of importance until ``max_length`` characters would be exceeded.
+Gift and homeware products (``gift_copy``) get their own sentences; apparel the ones below.
+
+``template_copy`` is the rule-based path (title and description from the attributes, or the
+reason there is none); ``title_problems`` says why a model-written title is not kept even when
+the guard finds nothing: it repeats itself or does not name the product's article type.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
+
+from services.core.linear_regex import LinearPattern
 
 from .attributes import Language, ProductAttributes, Tone
-from .zh_terms import ARTICLES, COLOURS, GENDERS, MATERIALS, SEASONS, USAGES, zh
+from .compliance import names_article, unsupported_title_words
+from .gift_copy import gift_copy, gift_facts
+from .zh_terms import ARTICLES, COLOURS, GENDERS, MATERIALS, SEASONS, USAGES, zh, zh_or_none
 
 _PAIR_WORDS = (
     "shoes",
@@ -79,6 +89,9 @@ def _article_phrase(article: str | None, colour: str | None) -> str:
 
 def template_title(attrs: ProductAttributes, language: Language) -> str:
     """A title built from the attributes alone (Myntra style: brand, gender, colour, article)."""
+    gift = gift_copy(attrs, language, "neutral")
+    if gift is not None:
+        return gift[0]
     if language == "zh":
         head = f"{attrs.brand} " if attrs.brand else ""
         parts = [
@@ -148,6 +161,50 @@ def _fit(sentences: list[str], max_length: int, joiner: str) -> str:
 
 
 def compose_description(title: str, attrs: ProductAttributes, language: Language, tone: Tone, max_length: int) -> str:
+    gift = gift_copy(attrs, language, tone)
+    if gift is not None:
+        return _fit(gift[1], max_length, "" if language == "zh" else " ")
     if language == "zh":
         return _fit(_sentences_zh(title, attrs, tone), max_length, "")
     return _fit(_sentences_en(title, attrs, tone), max_length, " ")
+
+
+def template_copy(attrs: ProductAttributes, language: Language, tone: Tone, max_length: int) -> tuple[str, str] | str:
+    """(title, description) written by rule from the attributes, or the reason it cannot be written."""
+    gift = gift_copy(attrs, language, tone)
+    if gift is not None:
+        return gift[0], _fit(gift[1], max_length, "" if language == "zh" else " ")
+    if gift_facts(attrs) is not None:  # a gift product whose type the Chinese glossary lacks
+        return f"no Chinese name for the product type '{attrs.article or attrs.title}' in the glossary"
+    if not (attrs.category or attrs.brand):
+        return "no product type recognised in the title"
+    if language == "zh" and attrs.article and zh_or_none(ARTICLES, attrs.article) is None:
+        return f"no Chinese name for the article type '{attrs.article}' in the glossary"
+    title = template_title(attrs, language)
+    return title, compose_description(title, attrs, language, tone, max_length)
+
+
+_WORDS = LinearPattern(r"\p{L}+")
+
+
+def title_problems(title: str, attrs: ProductAttributes) -> list[str]:
+    """Why a model-written title is not kept although the guard finds no violation."""
+    problems: list[str] = []
+    words = [w.lower() for w in _WORDS.findall(title)]
+    for previous, word in pairwise(words):
+        if previous == word:
+            problems.append(f"repeats '{word}'")
+            break
+    counts: dict[str, int] = {}
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    if any(n >= 3 for w, n in counts.items() if len(w) > 2) and not problems:
+        problems.append("repeats a word three times")
+    if names_article(title, attrs) is False:
+        problems.append(f"does not name the product ({attrs.article})")
+    if len([w for w in words if len(w) > 1]) < 2:
+        problems.append("too short to be a title")
+    unsupported = unsupported_title_words(title, attrs)
+    if unsupported:
+        problems.append(f"words the attributes do not support: {', '.join(dict.fromkeys(unsupported))}")
+    return problems

@@ -8,6 +8,8 @@ usually mean something else in running text ("cream", "skin", "steel").
 
 from __future__ import annotations
 
+from .lexicon_products import EXTRA_COLOURS, PRODUCT_TYPES
+
 _COLOUR_TABLE = """
 black: black | jet black | charcoal | 黑色 | 纯黑 | 炭灰
 white: white | off white | ivory | cream | cream-coloured | cream-colored | 白色 | 纯白
@@ -80,13 +82,15 @@ down: down | goose down | duck down | 羽绒
 def _parse(table: str) -> dict[str, frozenset[str]]:
     families: dict[str, set[str]] = {}
     for line in table.strip().splitlines():
+        if not line.strip():
+            continue
         family, _, terms = line.partition(":")
         for term in terms.split("|"):
             families.setdefault(term.strip(), set()).add(family.strip())
     return {term: frozenset(f) for term, f in families.items()}
 
 
-COLOUR_FAMILIES: dict[str, frozenset[str]] = _parse(_COLOUR_TABLE)
+COLOUR_FAMILIES: dict[str, frozenset[str]] = _parse(_COLOUR_TABLE + EXTRA_COLOURS)
 MATERIAL_FAMILIES: dict[str, frozenset[str]] = _parse(_MATERIAL_TABLE)
 
 # Values that mean "many colours": no colour check is possible against them.
@@ -168,7 +172,18 @@ topwear: t-shirt | t-shirts | tshirt | tshirts | shirt | shirts | kurta | kurtas
 topwear: sweatshirts | sweater | sweaters | jacket | jackets | T恤 | 衬衫 | 卫衣 | 毛衣 | 夹克
 bags: handbag | handbags | backpack | backpacks | clutch | clutches | 手提包 | 双肩包 | 手拿包
 """
-ARTICLE_FAMILIES: dict[str, frozenset[str]] = _parse(_ARTICLE_TABLE)
+
+
+def _gift_articles() -> str:
+    """The gift and homeware product types as article lines: one family per type, its spellings."""
+    lines = []
+    for canonical, (_group, _plural, spellings) in PRODUCT_TYPES.items():
+        family = "gift_" + canonical.replace(" ", "_").replace("-", "_")
+        lines.append(f"{family}: " + " | ".join(spellings))
+    return "\n".join(lines)
+
+
+ARTICLE_FAMILIES: dict[str, frozenset[str]] = _parse(_ARTICLE_TABLE + "\n" + _gift_articles())
 # The catalogue files most sandals under Flats or Heels, so "sandals" agrees with both.
 # Group words: a text word in this set agrees with any product whose category is in the group.
 GENERIC_ARTICLE_FAMILIES = frozenset({"footwear", "topwear", "bottomwear", "bags"})
@@ -209,4 +224,13 @@ ARTICLE_TEXT_EXCLUDED = frozenset(
         "钱包",
         "包",
     }
-)
+    # Gift and homeware words that running text mostly uses for something else ("in a gift box").
+    | {
+        "box", "boxes", "glass", "glasses", "tin", "tins", "card", "cards", "tags", "tape", "wrap", "book",
+        "books", "pad", "pen", "game", "games", "toy", "toys", "fan", "mobile", "picture", "sign", "table",
+        "chair", "shelf", "hook", "bell", "frame", "frames", "ring", "rings", "charm", "kit", "flowers",
+        "decoration", "decorations", "lights", "blocks", "matches", "stamps", "pot", "pots", "throw", "hat",
+        "gloves", "scarf", "umbrella", "bin", "tray", "basket", "cup", "cups", "dish", "bowl", "plate",
+        "plates", "candle", "candles", "towel", "tissues", "stickers", "ribbon", "banner", "jar", "bottle",
+    }
+)  # fmt: skip

@@ -95,3 +95,24 @@ CHINESE_CLAIMS: tuple[ClaimPattern, ...] = (
 )
 
 ALL_CLAIMS: tuple[ClaimPattern, ...] = ENGLISH_CLAIMS + CHINESE_CLAIMS
+
+
+# Medical and efficacy claims: ordinary goods must not claim to prevent, treat or cure anything
+# (PRC Advertising Law art. 17; FTC and ASA rules on health claims). "treats" is a claim only as a
+# verb ("it treats", "helps treat"), never the noun ("sweet treats").
+MEDICAL_CLAIMS: tuple[ClaimPattern, ...] = (
+    _en(r"\b(?:clinically|medically|scientifically)[- ](?:proven|tested|shown|approved)\b", "efficacy claim"),
+    _en(r"\bcur(?:es|e|ing)\b", "medical claim ('cures')"),
+    _en(
+        r"\b(?:it|that|which|this|helps?(?: to)?|will|can|to)\s+(?:treats?|heals?|cures?)\b",
+        "medical claim ('treats')",
+    ),
+    _en(r"\b(?:healing|curative|therapeutic|medicinal)\s+(?:properties|powers?|effects?|benefits?)\b", "medical claim"),
+    _en(
+        r"\b(?:relieves?|eases?|soothes?)\s+(?:pain|aches|arthritis|anxiety|insomnia|eczema|symptoms)\b",
+        "medical claim",
+    ),
+    _en(r"\bprevents?\s+(?:disease|illness|infections?|cancer|colds?|flu)\b", "medical claim"),
+    _en(r"\bdoctor[- ]recommended\b|\bpain[- ]relief\b|\bmiracle cure\b", "medical claim"),
+    _zh(r"包治百病|药用|治疗|治愈|根治|疗效|消炎|抗癌|降血压|降血糖|祛病|医用级|药效", "medical or efficacy term"),
+)

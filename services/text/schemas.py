@@ -22,6 +22,7 @@ from .settings import HARD_MAX_NEW_TOKENS, HARD_MAX_REVIEW_CHARS, HARD_MAX_REVIE
 __all__ = [
     "CheckRequest",
     "ComplianceReport",
+    "CopySource",
     "DescriptionRequest",
     "DescriptionResult",
     "Language",
@@ -78,7 +79,8 @@ class DescriptionRequest(_Strict):
         return self
 
 
-TitleSource = Literal["model", "template"]
+CopySource = Literal["model", "template", "catalog"]
+TitleSource = CopySource
 
 
 class DescriptionResult(BaseModel):
@@ -89,7 +91,15 @@ class DescriptionResult(BaseModel):
     )
     language: Language
     tone: Tone = "neutral"
-    title_source: TitleSource = Field("model", description="'template' when the model cannot write this language.")
+    copy_source: CopySource = Field(
+        "model",
+        description="'model' (written by the generator and kept), 'template' (written by rule from the attributes) "
+        "or 'catalog' (neither could be used: the catalogue title, no description).",
+    )
+    title_source: TitleSource = Field("model", description="Same as copy_source (kept for older clients).")
+    notes: list[str] = Field(
+        default_factory=list, description="Why model copy was not kept, or why no copy could be written."
+    )
     attempts: int = Field(1, description="Candidates sampled before this one was kept.")
     seed: int | None = Field(None, description="The seed used; send it back to reproduce this output.")
     model: str | None = None
@@ -160,6 +170,10 @@ class ReviewSummary(BaseModel):
     product_id: str | None
     method: Literal["extractive", "abstractive"]
     summary: str
+    summary_source: Literal["extractive", "abstractive"] = Field(
+        "extractive", description="What ``summary`` is: abstractive only when the model's summary was kept."
+    )
+    notes: list[str] = Field(default_factory=list, description="Why an abstractive summary was not kept.")
     sentences: list[SentenceRef] = Field(description="Representative sentences, most central first.")
     pros: list[SentenceRef]
     cons: list[SentenceRef]

@@ -32,6 +32,10 @@ class TextSettings(BaseSettings):
     max_temperature: float = Field(1.5, ge=0.1, le=3.0)
     min_top_p: float = Field(0.1, gt=0.0, le=1.0)
     resample_attempts: int = Field(3, ge=1, le=8, description="Candidates tried when the guard finds violations.")
+    repetition_penalty: float = Field(
+        1.3, ge=1.0, le=3.0, description="Divides the logits of tokens already generated (1 = off)."
+    )
+    no_repeat_ngram_size: int = Field(2, ge=0, le=8, description="No n-gram of generated tokens twice (0 = off).")
 
     abstractive_max_input_tokens: int = Field(256, ge=16, le=1024)
     abstractive_max_new_tokens: int = Field(24, ge=4, le=128)

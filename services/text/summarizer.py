@@ -3,7 +3,10 @@
 ``Summarizer.summarize_batch(products)`` is the pure, in-process path behind ``/summarize_reviews``.
 All sentences of a batch are embedded in one call. Reviews are PII-scrubbed first, so nothing
 personal is embedded, selected or echoed back; the guard then lists what the summary still says
-that marketing copy must not (customers' own superlatives, "best dress ever").
+that marketing copy must not (customers' own superlatives, "best dress ever"). An abstractive
+headline that names a product type, colour or material no review mentions ("Beautiful dress" for
+reviews of a blouse) is rejected: the extractive summary stays, ``summary_source`` says so and
+``notes`` says why.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .compliance import check_text
+from .compliance import check_text, unsupported_terms
 from .extractive import Embedder, centroid_relevance, mmr_select
 from .pii import scrub
 from .polarity import is_con, is_pro, polarity
@@ -125,6 +128,20 @@ class Summarizer:
         headlines = self.headliner.summarize_texts(sources)
         for i, headline in zip(wanted, headlines, strict=True):
             clean, _ = scrub(headline)
+            reviews = " ".join(scrub(r.text)[0] for r in products[i].reviews)
+            invented = unsupported_terms(clean, reviews)
+            if invented or not clean.strip():
+                why = f"names {', '.join(repr(t) for t in invented)}, which no review mentions" if invented else "empty"
+                note = f"abstractive summary '{clean}' not kept: {why}; the extractive summary is shown"
+                summaries[i] = summaries[i].model_copy(
+                    update={"summary_source": "extractive", "notes": [note], "model": self.headliner.tag}
+                )
+                continue
             summaries[i] = summaries[i].model_copy(
-                update={"summary": clean, "model": self.headliner.tag, "violations": check_text(clean)}
+                update={
+                    "summary": clean,
+                    "summary_source": "abstractive",
+                    "model": self.headliner.tag,
+                    "violations": check_text(clean),
+                }
             )

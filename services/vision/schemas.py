@@ -1,19 +1,22 @@
 """Request and response models of the vision API.
 
 Batched endpoints take one list (``images``); options such as ``top_k`` live in each item, so
-every request is validated on its own before adaptive batching merges requests.
+every request is validated on its own before adaptive batching merges requests. The images of one
+request together stay within the pixel budget (``ADSERVE_BUDGET_MAX_IMAGE_PIXELS``), checked on the
+declared sizes before any image is decoded.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from services.core import budgets
 from services.core.schema_examples import schema_example
 
 from .settings import get_vision_settings
-from .uploads import EXAMPLE_IMAGE_B64, UploadedImage
+from .uploads import EXAMPLE_IMAGE_B64, UploadedImage, decode_base64
 
 _settings = get_vision_settings()
 MAX_IMAGES = _settings.max_images_per_request
@@ -39,8 +42,27 @@ class EmbedItem(BaseModel):
     image: UploadedImage
 
 
-ClassifyBatch = Annotated[list[ClassifyItem], Field(min_length=1, max_length=MAX_IMAGES)]
-EmbedBatch = Annotated[list[EmbedItem], Field(min_length=1, max_length=MAX_IMAGES)]
+def _pixel_budget(items: Any) -> Any:
+    """All images of the request together within the pixel budget (read from the headers only)."""
+    if not isinstance(items, list):
+        return items
+    max_bytes = get_vision_settings().max_image_bytes
+    total = 0
+    for item in items:
+        raw = item.get("image") if isinstance(item, dict) else None
+        if isinstance(raw, str):
+            try:
+                total += budgets.declared_pixels(decode_base64(raw, max_bytes))
+            except ValueError:
+                continue  # the item's own validation names what is wrong with it
+    budgets.check("max_image_pixels", total, "decoded image pixels of all images of this request")
+    return items
+
+
+ClassifyBatch = Annotated[
+    list[ClassifyItem], Field(min_length=1, max_length=MAX_IMAGES), BeforeValidator(_pixel_budget)
+]
+EmbedBatch = Annotated[list[EmbedItem], Field(min_length=1, max_length=MAX_IMAGES), BeforeValidator(_pixel_budget)]
 
 
 class LabelScore(BaseModel):

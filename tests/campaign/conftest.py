@@ -68,14 +68,12 @@ def _fresh_campaign_settings() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def retail(shared_data: Path) -> RetailSplit:
-    from services.core.settings import get_settings
-    from services.recommend.training.cleaning import clean_transactions
-    from services.recommend.training.data import load_transactions
+    from services.recommend.training.data import load_training_data
 
-    raw = load_transactions()
-    customers = raw["Customer ID"].dropna().unique()
+    lines = load_training_data().lines  # the online-retail-ii adapter, ingested once per session
+    customers = lines["user_id"].unique()
     chosen = np.random.default_rng(3).choice(customers, size=CUSTOMERS, replace=False)
-    clean, _ = clean_transactions(raw[raw["Customer ID"].isin(chosen)], get_settings().hmac_key())
+    clean = lines[lines["user_id"].isin(set(chosen))].reset_index(drop=True)
     cutoff = clean["ts"].max() - pd.Timedelta(days=CUTOFF_DAYS)
     return RetailSplit(
         clean[clean["ts"] < cutoff].reset_index(drop=True), clean[clean["ts"] >= cutoff].reset_index(drop=True)

@@ -1,4 +1,5 @@
-"""The campaign flow against fake dependencies: concurrency, time budgets, degradation, compliance."""
+"""The campaign flow against fake dependencies: concurrency, time budgets, degradation, compliance,
+grounded copy requests, truthful labels, product images, designed backgrounds and the vision check."""
 
 from __future__ import annotations
 
@@ -33,10 +34,16 @@ class FakeDependencies:
         self.banner_requests: list[BannerRequest] = []
         self.text_requests: list[DescriptionRequest] = []
         self.drops = 0
+        self.raw_items: list[dict[str, Any]] | None = None
+        self.labels: list[tuple[str, float]] | None = None
+        self.classified: list[str] = []
+        self.source = "model"
 
     async def recommend(self, request: CampaignRequest) -> Any:
         if "recommend" in self.failures:
             raise self.failures["recommend"]
+        if self.raw_items is not None:  # a catalogue with attributes and images (JSON transport: dicts)
+            return {"key": "profile", "items": self.raw_items[: request.k], "model_version": "recommend-lightfm:v1"}
         items = [ScoredItem(item_id=i, title=t, score=3.0 - n) for n, (i, t) in enumerate(PRODUCTS[: request.k])]
         return Recommendations(key=request.user_id or "profile", items=items, model_version="recommend-lightfm:v1")
 
@@ -58,9 +65,18 @@ class FakeDependencies:
                 violations=[],
                 language=r.language,
                 tone=r.tone,
+                copy_source=self.source,
+                title_source=self.source,
+                notes=["no Chinese name"] if self.source == "catalog" else [],
             ).model_dump()  # JSON transport gives dicts
             for r in requests
         ]
+
+    async def classify(self, images_base64: list[str]) -> Any | None:
+        if self.labels is None:
+            return None
+        self.classified += images_base64
+        return [{"labels": [{"label": lab, "index": 0, "score": sc}]} for lab, sc in self.labels[: len(images_base64)]]
 
     async def banner(self, request: BannerRequest) -> Any:
         self.banner_requests.append(request)
@@ -82,21 +98,20 @@ def _compose(deps: FakeDependencies, request: CampaignRequest, **settings: Any) 
     return asyncio.run(Composer(deps, CampaignSettings(**settings), chooser).run(request))
 
 
-def test_copy_and_banners_are_fetched_concurrently() -> None:
+def test_banners_are_fetched_concurrently_after_the_copy() -> None:
     deps = FakeDependencies(delay=0.3)
-    started = time.perf_counter()
     response = _compose(deps, CampaignRequest(user_id="u_1", k=3, formats=["square", "landscape"]))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.6, "text and the three banner calls should overlap (4 × 0.3 s if sequential)"
-    starts = [s for spans in deps.spans.values() for s, _ in spans]
-    assert max(starts) - min(starts) < 0.1
+    banner_starts = [s for s, _ in deps.spans["creative"]]
+    assert max(banner_starts) - min(banner_starts) < 0.1
+    assert min(banner_starts) >= deps.spans["text"][0][1]  # a banner shows the copy
     assert response.degraded == [] and response.model_version == "recommend-lightfm:v1"
     first = response.items[0]
-    assert first.title == "Lovely White Hanging Heart T-Light Holder" and first.copy_source == "generated"
+    assert first.title == "Lovely White Hanging Heart T-Light Holder" and first.copy_source == "model"
     assert first.variant == "friendly/coral_flat" and [b.format for b in first.banners] == ["square", "landscape"]
     assert [r.tone for r in deps.text_requests] == ["friendly"] * 3
-    assert deps.banner_requests[0].cta == "Take a look" and deps.banner_requests[0].background == "flat"
-    assert deps.banner_requests[0].headline == "White Hanging Heart T-Light Holder"
+    banner = deps.banner_requests[0]
+    assert banner.cta == "Take a look" and banner.background in {"dots", "stripes", "grid", "rings"}
+    assert banner.headline == "Lovely White Hanging Heart T-Light Holder" and banner.subheadline == "A friendly pick."
 
 
 def test_slow_text_degrades_to_catalog_titles() -> None:
@@ -119,7 +134,7 @@ def test_slow_text_degrades_to_catalog_titles() -> None:
 def test_failing_creative_means_no_banner(failure: BaseException, expected: str) -> None:
     response = _compose(FakeDependencies(creative=failure), CampaignRequest(user_id="u_1", k=2))
     assert response.degraded == [expected]
-    assert all(not i.banners and i.copy_source == "generated" for i in response.items)
+    assert all(not i.banners and i.copy_source == "model" for i in response.items)
 
 
 def test_both_optional_dependencies_down() -> None:
@@ -164,3 +179,89 @@ def test_copy_about_another_product_falls_back_to_the_catalog() -> None:
     assert item.copy_source == "catalog" and item.title == "White Hanging Heart T-Light Holder"
     assert item.description is None
     assert any("not about this product" in p for p in item.compliance)
+
+
+def test_the_text_service_gets_the_attributes_the_title_states() -> None:
+    deps = FakeDependencies()
+    response = _compose(deps, CampaignRequest(user_id="u_1", k=3))
+    holder, cakestand, trinket = (r.attributes for r in deps.text_requests)
+    assert holder.category == ["Lighting", "T-Light Holder"] and holder.colour == "White"
+    assert holder.extra["motif"] == "heart"
+    assert cakestand.category[-1] == "Cake Stand" and trinket.material == "ceramic"
+    assert response.items[2].attributes["material"] == "ceramic"
+
+
+def test_labels_are_truthful_and_a_missing_chinese_copy_is_said() -> None:
+    deps = FakeDependencies()
+    deps.source = "template"
+    item = _compose(deps, CampaignRequest(user_id="u_1", k=1, language="zh")).items[0]
+    assert item.copy_source == "template"
+    deps.source = "catalog"
+    item = _compose(deps, CampaignRequest(user_id="u_1", k=1, language="zh")).items[0]
+    assert item.copy_source == "catalog" and item.title == "White Hanging Heart T-Light Holder"
+    assert any(n.startswith("zh: no Chinese copy") for n in item.notes) and "no Chinese name" in item.notes
+
+
+def _photo_uri(tmp_path: Any) -> str:
+    from PIL import Image
+
+    path = tmp_path / "mug.png"
+    Image.new("RGB", (40, 80), (200, 30, 30)).save(path)
+    return str(path)
+
+
+def test_catalogue_attributes_and_images_reach_copy_banner_and_vision(tmp_path: Any) -> None:
+    deps = FakeDependencies()
+    deps.labels = [("Bag", 0.93), ("T-shirt/top", 0.9)]
+    uri = _photo_uri(tmp_path)
+    deps.raw_items = [
+        {
+            "item_id": "s1",
+            "title": "Roadster Men Navy Blue T-shirt",
+            "score": 2.0,
+            "attributes": {"brand": "Roadster", "article_type": "Tshirts", "colour": "Navy Blue", "gender": "Men"},
+            "image_uri": uri,
+        },
+        {"item_id": "s2", "title": "Roadster Men Black T-shirt", "score": 1.0, "image_uri": uri},
+        {"item_id": "s3", "title": "WHITE HANGING HEART T-LIGHT HOLDER", "score": 0.5, "image_uri": "https://x/y.jpg"},
+    ]
+    response = _compose(deps, CampaignRequest(profile={"country": "France"}, k=3), image_root=tmp_path)
+    first, second, third = response.items
+    sent = deps.text_requests[0].attributes
+    assert (sent.brand, sent.colour, sent.gender, sent.category) == ("Roadster", "Navy Blue", "Men", ["Tshirts"])
+    assert deps.banner_requests[0].product_image and len(deps.classified) == 2
+    assert first.listing_check is not None and first.listing_check.agrees is False
+    assert any("looks like 'Bag'" in n for n in first.notes) and first.image_uri == uri
+    assert second.listing_check is None or second.listing_check.message is None
+    assert third.listing_check is None and any("not fetched" in n for n in third.notes)
+    assert deps.banner_requests[2].product_image is None
+
+
+def test_outside_the_image_root_nothing_is_read(tmp_path: Any) -> None:
+    deps = FakeDependencies()
+    deps.raw_items = [{"item_id": "s1", "title": "RED MUG", "score": 1.0, "image_uri": "/etc/passwd"}]
+    item = _compose(deps, CampaignRequest(user_id="u_1", k=1), image_root=tmp_path).items[0]
+    assert deps.banner_requests[0].product_image is None and any("outside" in n for n in item.notes)
+
+
+def test_each_product_gets_its_own_designed_background() -> None:
+    deps = FakeDependencies()
+    _compose(deps, CampaignRequest(user_id="u_1", k=3))
+    looks = {(b.colours.primary, b.background) for b in deps.banner_requests}
+    assert len(looks) >= 2  # not one flat colour for every product
+
+
+def test_an_older_text_service_is_labelled_by_its_title_source() -> None:
+    deps = FakeDependencies()
+    original = deps.describe
+
+    async def older(requests: list[DescriptionRequest]) -> Any:
+        answers = await original(requests)
+        for answer in answers:
+            del answer["copy_source"]
+            answer["title_source"] = "template"
+        return answers
+
+    deps.describe = older  # type: ignore[method-assign]
+    item = _compose(deps, CampaignRequest(user_id="u_1", k=1)).items[0]
+    assert item.copy_source == "template"

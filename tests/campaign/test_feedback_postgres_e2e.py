@@ -45,6 +45,7 @@ def campaign(base_env: dict[str, str], dsn: str, tmp_path_factory: pytest.TempPa
         "ADSERVE_FEEDBACK_DSN": dsn,
         "ADSERVE_FEEDBACK_POOL_TIMEOUT_S": "2",
         "ADSERVE_CAMPAIGN_STATS_CACHE_S": "0",
+        "ADSERVE_FEEDBACK_CHECK_ITEMS": "false",  # recommend is down here: nothing could check the items
     }
     down = {name: f"http://127.0.0.1:{free_port()}" for name in ("recommend", "text", "creative")}
     with SplitServer(TARGET, env, down, wait="live") as srv:
@@ -67,7 +68,7 @@ def test_feedback_survives_a_database_crash(campaign: BentoServer, postgres_serv
                     "events": [
                         {
                             "event_id": i,
-                            "user": f"u_{worker}",
+                            "user": f"u_{worker:016x}",
                             "item": "85123A",
                             "event": "view",
                             "variant": "neutral/navy_gradient",

@@ -114,7 +114,8 @@ def test_update_job_saves_a_version_moves_the_alias_and_rolls_back(
     assert outcome.decision == "promote", outcome.reason
     new = bentoml.models.get(outcome.new_model)
     assert outcome.alias == "canary" and store.resolve(ModelRef(name, "canary")).version == new.tag.version
-    assert store.resolve(ModelRef(name, "previous")).version == version
+    record = store.alias_record(name, "canary")
+    assert record is not None and record.previous == version
     assert new.info.metadata["online_update"]["parent"] == str(base_model.tag)
     assert new.info.labels["update"] == "online"
     assert log.cursor(CURSOR) == log.last_seq() and log.updates()[0]["decision"] == "promote"
@@ -160,7 +161,8 @@ def test_update_job_publishes_to_s3_and_moves_the_remote_alias(
     assert outcome.decision == "promote" and outcome.published, outcome.reason
     new_version = outcome.new_model.split(":")[1] if outcome.new_model else ""
     assert store.resolve(ModelRef(name, "production")).version == new_version  # read from S3
-    assert store.resolve(ModelRef(name, "previous")).version == base_model.tag.version
+    record = store.alias_record(name, "production")
+    assert record is not None and record.previous == base_model.tag.version
     assert new_version in store.list_remote_versions(name)
 
 

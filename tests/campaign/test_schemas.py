@@ -18,7 +18,7 @@ NOW = datetime.now(UTC)
 
 
 def _event(**changes: Any) -> dict[str, Any]:
-    return {"user": "u_1", "item": "85123A", "event": "click", "ts": NOW.isoformat(), **changes}
+    return {"user": "u_0123456789abcdef", "item": "85123A", "event": "click", "ts": NOW.isoformat(), **changes}
 
 
 def test_valid_event_is_normalised() -> None:
@@ -40,7 +40,7 @@ def test_valid_event_is_normalised() -> None:
         ({"ts": (NOW - timedelta(days=800)).isoformat()}, "older than"),
         ({"variant": "friendly"}, "pattern"),
         ({"variant": "Friendly/Coral"}, "pattern"),
-        ({"user": ""}, "at least 1"),
+        ({"user": ""}, "pseudonymous id"),
         ({"item": "a b"}, "pattern"),
         ({"event_id": "short"}, "pattern"),
         ({"item_price": -1}, "greater than or equal"),

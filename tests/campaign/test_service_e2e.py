@@ -82,12 +82,20 @@ def test_campaign_composes_products_copy_and_banners(server: BentoServer, users:
         assert copy in {"neutral", "friendly", "premium", "sporty"}
         assert creative in {"navy_gradient", "coral_flat", "forest_gradient"}
         assert item["title"] and item["catalog_title"].isupper()
-        assert item["copy_source"] in {"generated", "catalog"}
+        assert item["copy_source"] in {"model", "template", "catalog"}
         assert [b["format"] for b in item["banners"]] == ["square", "landscape"]
         image = Image.open(io.BytesIO(base64.b64decode(item["banners"][1]["data_base64"])))
         assert image.format == "JPEG" and image.size == (item["banners"][1]["width"], item["banners"][1]["height"])
+        assert item["attributes"]["title"] and isinstance(item["notes"], list)
+        if item["copy_source"] == "template":  # written from the product's facts, over HTTP
+            assert item["description"] and item["attributes"].get("category")
     resp = server.client.post("/campaign", json={"profile": {"country": "France"}, "k": 2, "language": "zh"})
     assert resp.status_code == 200 and resp.json()["audience"] == "profile" and len(resp.json()["items"]) == 2
+    for item in resp.json()["items"]:
+        if item["copy_source"] == "template":  # Chinese product words from the glossary, no English title
+            assert not any("a" <= c.lower() <= "z" for c in item["title"] + (item["description"] or ""))
+        else:
+            assert item["copy_source"] == "catalog" and any(n.startswith("zh:") for n in item["notes"])
 
 
 def test_concurrent_campaigns_are_batched_downstream(server: BentoServer, users: list[str]) -> None:
@@ -134,15 +142,16 @@ def test_auth_on_every_route(server: BentoServer, users: list[str]) -> None:
     assert API_KEY not in server.log_text()
 
 
-def test_feedback_moves_the_bandit(server: BentoServer, users: list[str]) -> None:
+def test_feedback_moves_the_bandit(server: BentoServer, users: list[str], base_model: bentoml.Model) -> None:
     now = datetime.now(UTC).isoformat()
+    item = load_recommender(base_model).item_ids[0]  # feedback may only name catalog items
 
     def events(copy: str, event: str, n: int) -> list[dict[str, object]]:
         return [
             {
                 "event_id": uuid.uuid4().hex,
                 "user": users[0],
-                "item": "X1",
+                "item": item,
                 "event": event,
                 "variant": f"{copy}/coral_flat",
                 "ts": now,

@@ -38,6 +38,12 @@ def users(base_model: bentoml.Model) -> list[str]:
 
 
 @pytest.fixture(scope="module")
+def item(base_model: bentoml.Model) -> str:
+    """An item of the recommender's catalog (feedback on other items is refused)."""
+    return load_recommender(base_model).item_ids[0]
+
+
+@pytest.fixture(scope="module")
 def recommend_server(base_env: dict[str, str], base_model: bentoml.Model) -> Iterator[BentoServer]:
     """The recommend service of the campaign bento, alone in its process (a dependency container)."""
     env = {**base_env, "ADSERVE_API_KEYS": API_KEY, "ADSERVE_RECOMMEND_MODEL": str(base_model.tag)}
@@ -107,7 +113,11 @@ def test_split_processes_with_a_hanging_and_a_dead_dependency(
 
 
 def test_acknowledged_feedback_survives_sigkill(
-    split_campaign: BentoServer, recommend_server: BentoServer, campaign_env: dict[str, str], users: list[str]
+    split_campaign: BentoServer,
+    recommend_server: BentoServer,
+    campaign_env: dict[str, str],
+    users: list[str],
+    item: str,
 ) -> None:
     acked: list[str] = []
     unacked: list[str] = []
@@ -123,7 +133,7 @@ def test_acknowledged_feedback_survives_sigkill(
                     {
                         "event_id": i,
                         "user": users[worker],
-                        "item": "85123A",
+                        "item": item,
                         "event": "view",
                         "variant": "neutral/navy_gradient",
                         "ts": now,
@@ -179,7 +189,7 @@ def test_acknowledged_feedback_survives_sigkill(
             {
                 "event_id": acked[0],
                 "user": users[0],
-                "item": "85123A",
+                "item": item,
                 "event": "view",
                 "ts": datetime.now(UTC).isoformat(),
             }

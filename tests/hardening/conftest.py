@@ -25,10 +25,11 @@ def hardened(
     request: pytest.FixtureRequest, base_env: dict[str, str]
 ) -> Iterator[tuple[ServiceUnderTest, BentoServer]]:
     svc: ServiceUnderTest = request.param
-    for fixture in svc.model_fixtures:
-        request.getfixturevalue(fixture)
+    models = {fixture: request.getfixturevalue(fixture) for fixture in svc.model_fixtures}
+    pinned = {"ADSERVE_RECOMMEND_MODEL": str(models["recommend_model"].tag)} if "recommend_model" in models else {}
     env = {
         **base_env,
+        **pinned,
         **dict(svc.env),
         "ADSERVE_API_KEYS": API_KEY,
         "ADSERVE_PII_HMAC_KEY": HMAC_KEY,

@@ -74,7 +74,13 @@ def test_every_rendered_text_field_refuses_unrenderable_text(
 def test_feedback_titles_use_the_same_type() -> None:
     loc, kind = _field_of(
         FeedbackEvent,
-        {"user": "u_1", "item": "85123A", "event": "view", "ts": "2026-12-01T00:00:00Z", "item_title": "\x0f"},
+        {
+            "user": "u_0123456789abcdef",
+            "item": "85123A",
+            "event": "view",
+            "ts": "2026-12-01T00:00:00Z",
+            "item_title": "\x0f",
+        },
     )
     assert loc == "item_title" and kind == UNRENDERABLE
 

@@ -72,7 +72,8 @@ def test_report_written_with_plots(recommend_model: bentoml.Model, session_dir: 
     folder = session_dir / "reports" / "recommend"
     assert (folder / "report.json").exists() and (folder / "metrics_per_epoch.png").exists()
     assert (folder / "model_comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert recommend_model.info.metadata["lineage"]["dataset"].startswith("Online Retail II")
+    lineage = recommend_model.info.metadata["lineage"]
+    assert lineage["dataset"] == "online-retail-ii" and lineage["attribution"].startswith("Online Retail II")
 
 
 def test_model_metadata_accepts_full_data_lineage() -> None:

@@ -1,4 +1,8 @@
-"""A TCP proxy on 127.0.0.1 that holds every upstream reply back for ``delay`` seconds (a slow S3)."""
+"""A TCP proxy on 127.0.0.1 that holds every upstream reply back for ``delay`` seconds (a slow S3).
+
+``accepted`` and ``open_connections`` say what the caller side did: how many connections it made
+and how many it still holds (a caller that gives up on a request closes its connection).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ class SlowProxy:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.base_events.Server | None = None
+        self.accepted = 0
+        self.open_connections = 0
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
         try:
@@ -33,8 +39,15 @@ class SlowProxy:
             writer.close()
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
-        up_r, up_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
-        await asyncio.gather(self._pipe(client_r, up_w, 0.0), self._pipe(up_r, client_w, self.delay))
+        self.accepted += 1
+        self.open_connections += 1
+        try:
+            up_r, up_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+            upstream = asyncio.ensure_future(self._pipe(up_r, client_w, self.delay))
+            await self._pipe(client_r, up_w, 0.0)  # until the caller closes its side (or upstream ends)
+        finally:
+            self.open_connections -= 1
+        await upstream
 
     def __enter__(self) -> SlowProxy:
         self._thread.start()

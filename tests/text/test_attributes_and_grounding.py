@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from services.data.adapters.myntra_styles import split_brand
 from services.text.attributes import ProductAttributes, attribute_line, chat_messages, v1_prompt
 from services.text.compliance import check_text
 from services.text.grounding import compose_description, template_title
-from services.text.training.data import load_title_pairs, split_brand
+from services.text.training.data import load_title_pairs
 
 
 def test_attributes_normalise_aliases_and_cap_lengths() -> None:
@@ -62,7 +63,7 @@ def test_brand_is_split_off_catalogue_titles() -> None:
 def test_grounded_descriptions_of_catalogue_products_pass_the_guard(
     shared_data: Path, language: str, tone: str
 ) -> None:
-    pairs = load_title_pairs(shared_data, limit=400)
+    pairs = load_title_pairs(limit=400)
     for pair in pairs[::4]:
         attrs = pair.attributes.model_copy(update={"material": "cotton", "extra": {"fit": "regular"}})
         title = template_title(attrs, language)  # type: ignore[arg-type]

@@ -44,7 +44,7 @@ def test_most_central_sentence(hash_embed: Embed) -> None:
 def test_both_tasks_on_a_small_sample(
     shared_data: Path, summarizer_model: bentoml.Model, hash_embed: Embed, tmp_path: Path
 ) -> None:
-    records, _ = load_reviews(shared_data, limit=400)
+    records, _ = load_reviews(limit=400)
     test: list[ReviewRecord] = [r for r in records if r.title]
     cfg = EvalConfig(max_reviews=30, max_products=3, reviews_per_product=5, min_reviews_per_product=2, bootstrap=50)
     headliner = load_abstractive(summarizer_model)

@@ -109,7 +109,9 @@ def test_violating_candidates_are_resampled_then_returned_with_violations(
 
     monkeypatch.setattr(generator_module, "check_text", always_bad)
     [result] = runtime.generate_batch([item()])
-    assert result.attempts == 1 and result.violations == [flag] and len(calls) == 3  # 3 attempts, first kept
+    # 3 model attempts, then the rule-based copy, then the catalogue title: each checked, none hidden
+    assert result.copy_source == "catalog" and result.violations == [flag] and len(calls) == 5
+    assert result.description == "" and any("not kept" in n for n in result.notes)
 
     seen: list[str] = []
 
@@ -118,14 +120,16 @@ def test_violating_candidates_are_resampled_then_returned_with_violations(
         return [flag] if len(seen) == 1 else []
 
     monkeypatch.setattr(generator_module, "check_text", bad_once)
+    monkeypatch.setattr(generator_module, "title_problems", lambda title, attrs: [])
     [result] = runtime.generate_batch([item()])
-    assert result.violations == [] and result.attempts == 2
+    assert result.violations == [] and result.attempts == 2 and result.copy_source == "model"
 
     events = list(runtime.stream(item()))
     assert [e.event for e in events][-1] == "result" and events[-1].result is not None
     monkeypatch.setattr(generator_module, "check_text", always_bad)
     events = list(runtime.stream(item()))
     assert [e.event for e in events].count("retry") == 3 and events[-1].result.violations == [flag]  # type: ignore[union-attr]
+    assert events[-1].result.copy_source == "catalog"  # type: ignore[union-attr]
 
 
 def test_stream_tokens_add_up_to_the_title(runtime: GeneratorRuntime) -> None:

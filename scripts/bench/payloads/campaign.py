@@ -26,14 +26,13 @@ def feedback_body(ctx: PayloadContext, rng: np.random.Generator, events: int = 5
     """``/feedback``: a few events of one user, each with a fresh idempotency key and the current time."""
     cat = catalog(ctx)
     user = cat.users[int(rng.integers(0, len(cat.users)))]
-    if cat.user_field != "user_id":
-        user = f"c_{user}"
+    who = "user" if cat.user_field == "user_id" else "customer_id"  # raw numbers: pseudonymized by the server
     now = datetime.now(UTC).isoformat()
     return {
         "events": [
             {
                 "event_id": uuid.uuid4().hex,
-                "user": user,
+                who: user,
                 "item": cat.items[int(rng.integers(0, len(cat.items)))],
                 "event": EVENTS[int(rng.integers(0, len(EVENTS)))],
                 "ts": now,

@@ -98,7 +98,9 @@ class OnlineModel:
         # Prices are stored as float32: round back to the data's precision so that an item priced
         # exactly on a price-band edge lands in the same band as in training.
         attr_rows = [
-            rec.attributes.describe(t, round(float(p), 4), None if embeddings is None else embeddings[i])
+            rec.attributes.describe(
+                t, round(float(p), 4), None if embeddings is None else embeddings[i], rec.catalog_feature_row(i)
+            )
             for i, (t, p) in enumerate(zip(rec.titles, rec.prices, strict=True))
         ]
         countries = list(rec.country_vecs)
@@ -171,6 +173,8 @@ class OnlineModel:
             item_attribute_vecs=rec.item_attribute_vecs,
             item_attribute_bias=rec.item_attribute_bias,
             metadata=dict(rec.metadata),
+            item_attributes=[*rec.item_attributes, *({} for _ in new_items)],
+            image_uris=[*rec.image_uris, *(None for _ in new_items)],
         )
         online = OnlineModel(
             grown, lfm, self.item_features, self.user_features, [*self.item_attr_rows, *attr_rows], self.countries
@@ -222,6 +226,8 @@ class OnlineModel:
             item_attribute_vecs=f_emb[self.n_items :].astype(np.float32),
             item_attribute_bias=f_bias[self.n_items :].astype(np.float32),
             metadata=metadata,
+            item_attributes=list(rec.item_attributes),
+            image_uris=list(rec.image_uris),
         )
 
 

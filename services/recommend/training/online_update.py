@@ -4,8 +4,9 @@ One run reads the events after its cursor, folds the positive ones into the mode
 currently serves (``ADSERVE_RECOMMEND_MODEL``), and:
 
 * promote: saves a NEW BentoML model version (metadata: parent version, event range, metrics),
-  points the ``previous`` alias at the old version and moves the serving alias (locally, and in
-  S3 when ``ADSERVE_MODEL_STORE`` is set); services pick it up with ``ManagedModel.refresh``;
+  moves the serving alias with a conditional write (its document keeps the old version as
+  ``previous``; locally, and in S3 when ``ADSERVE_MODEL_STORE`` is set); services pick it up with
+  ``ManagedModel.refresh``;
 * rollback: the held-out metric dropped more than the allowed margin; nothing is saved, the last
   good model keeps serving, and the run is recorded;
 * skip: nothing to fold in, or too few held-out users to judge; the cursor stays so that the
@@ -30,7 +31,7 @@ from typing import Any
 import bentoml
 import numpy as np
 
-from services.core.artifact_store import ArtifactStore
+from services.core.artifact_store import AliasConflictError, ArtifactStore
 from services.core.feedback import CursorConflict, FeedbackStore, RunRecord, StoredEvent
 from services.core.model_ref import ModelRef
 from services.core.settings import PlatformSettings, get_settings
@@ -186,7 +187,12 @@ def _move_alias(
     old_version: str,
     new_version: str,
 ) -> tuple[str | None, bool]:
-    """Point the serving alias at the new version; ``previous`` keeps the old one for a rollback."""
+    """Point the serving alias at the new version; its document keeps the old one as ``previous``.
+
+    The move is conditional on the alias still pointing at the version this run folded into: an
+    operator's rollback (or another publisher) in the meantime is not overwritten
+    (``AliasConflictError``; the new version stays saved, unserved).
+    """
     alias = settings.alias or (ref.version if ref.is_alias else None)
     if alias is None:
         log.warning(
@@ -196,26 +202,23 @@ def _move_alias(
         )
     moving = alias if alias and alias != "latest" else None  # 'latest' follows the newest version by itself
     if platform.uses_s3:
-        store.publish(f"{ref.name}:{new_version}", alias=moving)
-        if moving:
-            store.set_alias(ref.name, "previous", old_version)
-        return alias, True
+        store.publish(f"{ref.name}:{new_version}")
     if moving:
-        store.set_alias(ref.name, "previous", old_version)
-        store.set_alias(ref.name, moving, new_version)
-    return alias, False
+        record = store.alias_record(ref.name, moving)
+        if record is not None and record.current != old_version:
+            raise AliasConflictError(
+                f"alias {ref.name}:{moving} moved to {record.current} while this run folded into {old_version}; "
+                f"{new_version} is saved but not served"
+            )
+        store.move_alias(ref.name, moving, new_version, record)
+    return alias, platform.uses_s3
 
 
 def rollback(platform: PlatformSettings | None = None, alias: str | None = None) -> str:
-    """Point the serving alias back at ``previous``; returns the version now served."""
+    """Point the serving alias back at its ``previous`` version; returns the version now served."""
     platform = platform or get_settings()
     ref = ModelRef.parse(platform.recommend_model)
     alias = alias or (ref.version if ref.is_alias else None)
     if alias is None or alias == "latest":
         raise ValueError("rollback needs a movable alias: serve e.g. recommend-lightfm:production")
-    store = ArtifactStore(platform)
-    previous = store.resolve(ModelRef(ref.name, "previous")).version
-    current = store.resolve(ModelRef(ref.name, alias)).version
-    store.set_alias(ref.name, alias, previous)
-    store.set_alias(ref.name, "previous", current)
-    return previous
+    return ArtifactStore(platform).rollback_alias(ref.name, alias).current

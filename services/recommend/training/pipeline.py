@@ -1,4 +1,4 @@
-"""End-to-end training entry point used by the CLI and the test suite: raw data → BentoML model."""
+"""End-to-end training entry point used by the CLI and the test suite: an ingested data set → BentoML model."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from typing import Any
 import bentoml
 import pandas as pd
 
-from services.core.archive_check import sha256_file
 from services.core.settings import get_settings
 
 from ..artifacts import PII_KEY_FINGERPRINT, save_model
-from .cleaning import clean_transactions
-from .data import dataset_path, load_transactions
+from .data import load_training_data
 from .reports import metrics_table, write_report
 from .trainer import TrainConfig, train_pipeline
 
@@ -45,17 +43,23 @@ def run_training(
     *,
     max_users: int | None = None,
     report_dir: Path | None = None,
-    raw: pd.DataFrame | None = None,
+    data: Path | None = None,
     embed: bool = True,
 ) -> bentoml.Model:
+    """Train on the data set folder ``data`` (default: the shipped default data set)."""
     settings = get_settings()
     t0 = time.perf_counter()
-    source = dataset_path()
-    raw = load_transactions(source) if raw is None else raw
-    clean, cleaning = clean_transactions(raw, settings.hmac_key())
-    print(cleaning.table(), flush=True)
+    training = load_training_data(data)
+    cleaning = training.dataset.manifest.get("cleaning", {})
+    clean = training.lines
+    print(f"data set {training.dataset.name}: {len(clean):,} interactions, {len(training.catalog):,} items", flush=True)
+    catalog = training.catalog
     if max_users:
         clean = subsample(clean, max_users, cfg.seed)
+        # Items only the other users interacted with leave with them; items no one interacted with stay.
+        catalog = catalog[
+            catalog["item_id"].isin(set(clean["item_id"])) | ~catalog["item_id"].isin(set(training.lines["item_id"]))
+        ]
     embed_fn = None
     if embed and cfg.use_embeddings:
         from services.core.embeddings import embed_texts
@@ -63,22 +67,20 @@ def run_training(
         def embed_fn(texts: list[str]):  # type: ignore[no-untyped-def]
             return embed_texts(texts, show_progress=True)
 
-    result = train_pipeline(clean, cfg, embed_fn)
-    result.report["cleaning"] = asdict(cleaning)
+    result = train_pipeline(clean, cfg, embed_fn, catalog, training.users)
+    result.report["cleaning"] = cleaning
     result.report["train_config"] = asdict(cfg)
     lineage = {
-        "dataset": "Online Retail II (UCI, D. Chen, CC BY 4.0)",
-        "file": source.name,
-        "sha256": sha256_file(source) if source.exists() else None,
-        "rows_raw": cleaning.rows_in,
-        "rows_clean": cleaning.rows_out,
+        **training.dataset.lineage(),
+        "rows_raw": cleaning.get("rows_in"),
+        "rows_clean": cleaning.get("rows_out"),
         "users_sampled": max_users,
     }
     metadata = _metadata_safe(
         {
             **result.recommender.metadata,
             "lineage": lineage,
-            "cleaning": cleaning.removed,
+            "cleaning": cleaning.get("removed", {}),
             # Which key pseudonymized the training ids: serving refuses a model made with another key.
             PII_KEY_FINGERPRINT: settings.hmac_key_fingerprint(),
         }

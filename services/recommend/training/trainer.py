@@ -1,6 +1,6 @@
 """Training the hybrid LightFM recommender: features, splits, search, evaluation, model export.
 
-The pipeline: clean → item/user features → time split (last ``test_days``) and random split →
+The pipeline: an ingested data set (``services.data``) → item/user features → time split (last ``test_days``) and random split →
 random hyper-parameter search with k-fold cross-validation on the training part only →
 hybrid vs collaborative-only vs popularity, plus a cold-start evaluation on items held out of
 training entirely → final model on all data → BentoML model ``recommend-lightfm``.
@@ -23,7 +23,15 @@ from sklearn.model_selection import KFold, ParameterSampler
 from tqdm.auto import tqdm
 
 from ..evaluation import lightfm_scores, popularity_scores, ranking_metrics
-from ..features import EmbedFn, FeatureSpace, ItemAttributes, item_catalog, learn_item_attributes, user_table
+from ..features import (
+    EmbedFn,
+    FeatureSpace,
+    ItemAttributes,
+    catalog_feature_names,
+    item_catalog,
+    learn_item_attributes,
+    user_feature_names,
+)
 from ..model import Recommender
 
 log = logging.getLogger(__name__)
@@ -74,12 +82,28 @@ class Prepared:
     item_features: sp.csr_matrix
     user_features: sp.csr_matrix
     item_attr_rows: list[list[str]]
+    item_attributes: list[dict[str, str]] = field(default_factory=list)
+    image_uris: list[str | None] = field(default_factory=list)
+    pair_weights: sp.csr_matrix | None = None
     item_index: dict[str, int] = field(init=False)
     user_index: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.item_index = {v: i for i, v in enumerate(self.items["item_id"])}
         self.user_index = {v: i for i, v in enumerate(self.users["user_id"])}
+
+    def weights(self, frame: pd.DataFrame) -> sp.csr_matrix | None:
+        """User × item matrix of the strongest event weight per pair; ``None`` when every weight is 1."""
+        if "weight" not in frame.columns or bool((frame["weight"] == 1.0).all()):
+            return None
+        rows = frame["user_id"].map(self.user_index).to_numpy()
+        cols = frame["item_id"].map(self.item_index).to_numpy()
+        by_pair = pd.DataFrame({"r": rows, "c": cols, "w": frame["weight"].to_numpy(dtype=np.float32)})
+        best = by_pair.groupby(["r", "c"], sort=False)["w"].max().reset_index()
+        return sp.csr_matrix(
+            (best["w"].to_numpy(np.float32), (best["r"].to_numpy(), best["c"].to_numpy())),
+            shape=(len(self.users), len(self.items)),
+        )
 
     def interactions(self, frame: pd.DataFrame) -> sp.csr_matrix:
         """Binary user × item matrix of the purchases in ``frame``."""
@@ -103,36 +127,114 @@ class Prepared:
         return self.item_space.matrix(rows)
 
 
-def prepare(clean: pd.DataFrame, cfg: TrainConfig, embed_fn: EmbedFn | None) -> Prepared:
-    items = item_catalog(clean)
-    users = user_table(clean)
+CATALOG_COLUMNS = ("item_id", "title", "description", "category", "price", "image_uri", "language")
+
+
+def _items(clean: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
+    """The items to train: those with interactions (in id order), then catalog items without any."""
+    if catalog is None:
+        items = item_catalog(clean)
+        items["description"] = None
+        return items
+    seen = set(clean["item_id"])
+    catalog = catalog.drop_duplicates("item_id").sort_values("item_id", kind="stable")
+    warm = catalog[catalog["item_id"].isin(seen)]
+    cold = catalog[~catalog["item_id"].isin(seen)]
+    items = pd.concat([warm, cold]).reset_index(drop=True)
+    if "price" not in items.columns:
+        items["price"] = np.nan
+    if "description" not in items.columns:
+        items["description"] = None
+    return items
+
+
+def _item_text(items: pd.DataFrame) -> list[str]:
+    return [
+        f"{t} {d}" if isinstance(d, str) and d else str(t)
+        for t, d in zip(items["title"], items["description"], strict=True)
+    ]
+
+
+def _catalog_attributes(items: pd.DataFrame) -> list[dict[str, str]]:
+    """Per item the catalog attributes served with it (category included), text values only."""
+    extra = [c for c in items.columns if c not in CATALOG_COLUMNS]
+    rows: list[dict[str, str]] = []
+    for rec in items[[*extra, *(["category"] if "category" in items.columns else [])]].to_dict("records"):
+        rows.append({k: str(v) for k, v in rec.items() if isinstance(v, str) and v})
+    return rows
+
+
+def _users(clean: pd.DataFrame, users: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per user with interactions (id order) and their attributes, when a users table exists."""
+    ids = pd.DataFrame({"user_id": np.sort(clean["user_id"].unique())})
+    if users is None:
+        if "country" in clean.columns:
+            country = clean.groupby("user_id")["country"].agg(lambda s: s.value_counts().index[0])
+            ids["country"] = ids["user_id"].map(country).to_numpy()
+        return ids
+    return ids.merge(users.drop_duplicates("user_id"), on="user_id", how="left")
+
+
+def prepare(
+    clean: pd.DataFrame,
+    cfg: TrainConfig,
+    embed_fn: EmbedFn | None,
+    catalog: pd.DataFrame | None = None,
+    users: pd.DataFrame | None = None,
+) -> Prepared:
+    """Items (catalog rows, else the interactions' titles and prices), users and their feature matrices."""
+    items = _items(clean, catalog)
+    user_rows = _users(clean, users)
     embeddings = None
     if cfg.use_embeddings and embed_fn is not None:
         log.info("embedding %d product titles with MiniLM", len(items))
         embeddings = embed_fn(items["title"].str.lower().tolist())
     clusters = min(cfg.clusters, max(2, len(items) // 20))
+    served_attributes = _catalog_attributes(items)
+    catalog_rows = [
+        catalog_feature_names({k: v for k, v in a.items() if k != "category"}, _levels(a.get("category")))
+        for a in served_attributes
+    ]
+    texts = _item_text(items)
+    prices = items["price"].astype("float64").tolist()
     attributes = learn_item_attributes(
-        items["title"].tolist(),
-        items["price"].tolist(),
-        embeddings,
-        min_df=cfg.min_df,
-        clusters=clusters,
-        seed=cfg.seed,
+        texts, prices, embeddings, min_df=cfg.min_df, clusters=clusters, seed=cfg.seed, catalog=catalog_rows
     )
     attr_rows = [
-        attributes.describe(t, p, None if embeddings is None else embeddings[i])
-        for i, (t, p) in enumerate(zip(items["title"], items["price"], strict=True))
+        attributes.describe(t, p, None if embeddings is None else embeddings[i], catalog_rows[i])
+        for i, (t, p) in enumerate(zip(texts, prices, strict=True))
     ]
     item_space = FeatureSpace(tuple(items["item_id"]), tuple(attributes.feature_names))
-    countries = sorted(users["country"].unique())
-    user_space = FeatureSpace(tuple(users["user_id"]), tuple(f"country:{c}" for c in countries))
+    attr_names = [c for c in user_rows.columns if c != "user_id"]
+    per_user = [
+        user_feature_names({a: v for a, v in zip(attr_names, values, strict=True) if isinstance(v, str)})
+        for values in user_rows[attr_names].itertuples(index=False, name=None)
+    ]
+    user_space = FeatureSpace(tuple(user_rows["user_id"]), tuple(sorted({f for row in per_user for f in row})))
     item_features = item_space.matrix([item_space.row(i, a) for i, a in zip(items["item_id"], attr_rows, strict=True)])
     user_features = user_space.matrix(
-        [user_space.row(u, [f"country:{c}"]) for u, c in zip(users["user_id"], users["country"], strict=True)]
+        [user_space.row(u, f) for u, f in zip(user_rows["user_id"], per_user, strict=True)]
     )
+    if "country" not in user_rows.columns:
+        user_rows["country"] = ""
+    image_uris = [u if isinstance(u, str) and u else None for u in items.get("image_uri", [None] * len(items))]
     return Prepared(
-        items, users, attributes, embeddings, item_space, user_space, item_features, user_features, attr_rows
+        items,
+        user_rows,
+        attributes,
+        embeddings,
+        item_space,
+        user_space,
+        item_features,
+        user_features,
+        attr_rows,
+        served_attributes,
+        image_uris,
     )
+
+
+def _levels(category: str | None) -> list[str]:
+    return [c.strip() for c in category.split(">") if c.strip()] if category else []
 
 
 # ---------------------------------------------------------------------- splits
@@ -179,20 +281,41 @@ def fit(
     user_features: sp.csr_matrix | None = None,
     item_features: sp.csr_matrix | None = None,
     on_epoch: Callable[[int, LightFM], None] | None = None,
+    weights: sp.csr_matrix | None = None,
 ) -> LightFM:
+    """Fit on ``train``; ``weights`` (event weights per pair) become LightFM's ``sample_weight``."""
     model = make_model(params, cfg.seed)
     epochs = int(params["epochs"])
+    extra = {} if weights is None else {"sample_weight": _aligned_weights(train, weights)}
     if on_epoch is None:
         model.fit(
-            train, user_features=user_features, item_features=item_features, epochs=epochs, num_threads=cfg.num_threads
+            train,
+            user_features=user_features,
+            item_features=item_features,
+            epochs=epochs,
+            num_threads=cfg.num_threads,
+            **extra,
         )
         return model
     for epoch in range(1, epochs + 1):
         model.fit_partial(
-            train, user_features=user_features, item_features=item_features, epochs=1, num_threads=cfg.num_threads
+            train,
+            user_features=user_features,
+            item_features=item_features,
+            epochs=1,
+            num_threads=cfg.num_threads,
+            **extra,
         )
         on_epoch(epoch, model)
     return model
+
+
+def _aligned_weights(train: sp.csr_matrix, weights: sp.csr_matrix) -> sp.coo_matrix:
+    """The weight of each of ``train``'s pairs, in ``train``'s COO order (what LightFM requires)."""
+    coo = train.tocoo()
+    values = np.asarray(weights[coo.row, coo.col]).ravel().astype(np.float32)
+    values[values == 0] = 1.0
+    return sp.coo_matrix((values, (coo.row, coo.col)), shape=train.shape)
 
 
 def cross_validated_search(
@@ -212,7 +335,7 @@ def cross_validated_search(
         for fit_idx, val_idx in folds:
             fold_train = sp.csr_matrix((coo.data[fit_idx], (coo.row[fit_idx], coo.col[fit_idx])), shape=train.shape)
             fold_val = sp.csr_matrix((coo.data[val_idx], (coo.row[val_idx], coo.col[val_idx])), shape=train.shape)
-            model = fit(fold_train, params, cfg, prep.user_features, prep.item_features)
+            model = fit(fold_train, params, cfg, prep.user_features, prep.item_features, weights=prep.pair_weights)
             s = lightfm_scores(model, prep.user_features, prep.item_features)
             scores.append(ranking_metrics(s, fold_train, fold_val, cfg.k)[f"precision@{cfg.k}"])
             bar.update()
@@ -241,8 +364,16 @@ def compare_models(
             m = ranking_metrics(lightfm_scores(model, prep.user_features, prep.item_features), train, test, cfg.k)
             history.append({"epoch": epoch, **m})
 
-    hybrid = fit(train, params, cfg, prep.user_features, prep.item_features, on_epoch=record if curve else None)
-    cf = fit(train, params, cfg)
+    hybrid = fit(
+        train,
+        params,
+        cfg,
+        prep.user_features,
+        prep.item_features,
+        on_epoch=record if curve else None,
+        weights=prep.pair_weights,
+    )
+    cf = fit(train, params, cfg, weights=prep.pair_weights)
     results = {
         "hybrid": ranking_metrics(lightfm_scores(hybrid, prep.user_features, prep.item_features), train, test, cfg.k),
         "cf_only": ranking_metrics(lightfm_scores(cf, None, None), train, test, cfg.k),
@@ -264,7 +395,7 @@ def cold_start_items(
     train = sp.csr_matrix((coo.data[~in_cold], (coo.row[~in_cold], coo.col[~in_cold])), shape=all_mat.shape)
     test = sp.csr_matrix((coo.data[in_cold], (coo.row[in_cold], coo.col[in_cold])), shape=all_mat.shape)
     item_features = prep.item_features_for(~cold)
-    model = fit(train, params, cfg, prep.user_features, item_features)
+    model = fit(train, params, cfg, prep.user_features, item_features, weights=prep.pair_weights)
     hybrid = ranking_metrics(
         lightfm_scores(model, prep.user_features, item_features), None, test, cfg.k, items=cold_idx
     )
@@ -279,7 +410,7 @@ def build_recommender(model: LightFM, mat: sp.csr_matrix, prep: Prepared, metada
     i_bias, i_emb = model.get_item_representations(prep.item_features)
     _, u_emb = model.get_user_representations(prep.user_features)
     n_users, n_items = len(prep.users), len(prep.items)
-    country_vecs = {}
+    country_vecs = {}  # one vector per user attribute value; countries keyed by their name alone
     for name in prep.user_space.attributes:
         col = prep.user_space.row(None, [name])
         country_vecs[name.removeprefix("country:")] = model.user_embeddings[col].mean(axis=0).astype(np.float32)
@@ -299,6 +430,8 @@ def build_recommender(model: LightFM, mat: sp.csr_matrix, prep: Prepared, metada
         item_attribute_vecs=model.item_embeddings[attr_cols].astype(np.float32),
         item_attribute_bias=model.item_biases[attr_cols].astype(np.float32),
         metadata=metadata,
+        item_attributes=prep.item_attributes,
+        image_uris=prep.image_uris,
     )
 
 
@@ -311,9 +444,16 @@ class TrainingResult:
     report: dict[str, Any]
 
 
-def train_pipeline(clean: pd.DataFrame, cfg: TrainConfig, embed_fn: EmbedFn | None) -> TrainingResult:
+def train_pipeline(
+    clean: pd.DataFrame,
+    cfg: TrainConfig,
+    embed_fn: EmbedFn | None,
+    catalog: pd.DataFrame | None = None,
+    users: pd.DataFrame | None = None,
+) -> TrainingResult:
     t0 = time.perf_counter()
-    prep = prepare(clean, cfg, embed_fn)
+    prep = prepare(clean, cfg, embed_fn, catalog, users)
+    prep.pair_weights = prep.weights(clean)
     all_mat = prep.interactions(clean)
     train_df, test_df = time_split(clean, cfg.test_days)
     time_train, time_test = prep.interactions(train_df), prep.interactions(test_df)
@@ -326,7 +466,7 @@ def train_pipeline(clean: pd.DataFrame, cfg: TrainConfig, embed_fn: EmbedFn | No
     random_results, _ = compare_models(rnd_train, rnd_test, prep, best, cfg, curve=False)
     cold = cold_start_items(all_mat, prep, best, cfg)
 
-    final = fit(all_mat, best, cfg, prep.user_features, prep.item_features)
+    final = fit(all_mat, best, cfg, prep.user_features, prep.item_features, weights=prep.pair_weights)
     report = {
         "best_params": best,
         "search": trials,

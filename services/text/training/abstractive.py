@@ -1,4 +1,4 @@
-"""Train the default ``text-summarizer``: a small T5 on review body → review title pairs (CC0 data).
+"""Train the ``text-summarizer``: a small T5 on review body → review title pairs (default: the CC0 reviews adapter).
 
 Reviews are PII-scrubbed when loaded. Products are split by a hash of the clothing id; the
 held-out products are the ones the ROUGE evaluation uses. The tokenizer (byte-level BPE, pad=0,
@@ -22,7 +22,7 @@ import torch
 from services.core.settings import get_settings
 
 from ..metadata import bentoml_safe
-from .data import REVIEWS_FILE, ReviewRecord, in_test_split, load_reviews, sha256_of
+from .data import REVIEW_DATASET, ReviewRecord, in_test_split, review_dataset, review_records
 from .loop import LoopConfig, auto_threads, train_steps
 from .reports import plot_loss_curve, report_dir, write_json
 from .tokenizer import SEQ2SEQ_SPEC, TokenizerSpec, train_tokenizer
@@ -101,16 +101,21 @@ def _held_out_loss(model: Any, encoded: list[tuple[list[int], list[int]]], pad_i
 
 
 def train_summarizer(
-    cfg: SummarizerTrainConfig, data_dir: Path | None = None, reports: Path | None = None
+    cfg: SummarizerTrainConfig, data_dir: Path | None = None, reports: Path | None = None, data: Path | None = None
 ) -> bentoml.Model:
+    """Train on the reviews of the data set ``data`` (default: the shipped reviews adapter, ingested
+    from ``data_dir`` on first use)."""
     from transformers import T5Config, T5ForConditionalGeneration
+
+    from services.data.dataset import ensure_adapter_dataset
 
     torch.manual_seed(cfg.seed)
     threads = cfg.threads or auto_threads()
     torch.set_num_threads(threads)
-    data_dir = data_dir or get_settings().data_dir
     started = time.perf_counter()
-    records, pii_removed = load_reviews(data_dir, limit=cfg.max_rows)
+    dataset = review_dataset(data or ensure_adapter_dataset(REVIEW_DATASET, data_dir or get_settings().data_dir))
+    records = review_records(dataset.reviews, limit=cfg.max_rows)
+    pii_removed = int(dataset.manifest.get("cleaning", {}).get("reviews", {}).get("pii_spans_scrubbed", 0))
     pairs = title_pairs(records)
     if cfg.max_pairs is not None:
         pairs = random.Random(cfg.seed).sample(pairs, min(cfg.max_pairs, len(pairs)))
@@ -164,14 +169,11 @@ def train_summarizer(
             "total_seconds": seconds,
         },
         "data": {
-            "dataset": "Women's E-Commerce Clothing Reviews, Nick Brooks (nicapotato), Kaggle",
-            "license": "CC0 1.0",
-            "file": str(REVIEWS_FILE),
-            "sha256": sha256_of(data_dir / REVIEWS_FILE),
+            **dataset.lineage(),
             "pairs_train": len(train),
             "pairs_held_out": len(test),
             "pii_spans_scrubbed": pii_removed,
-            "split": f"sha256(clothing id) < {cfg.test_fraction}",
+            "split": f"sha256(item id) < {cfg.test_fraction}",
         },
     }
     with bentoml.models.create(

@@ -1,9 +1,13 @@
-"""Training data: Myntra catalogue rows as attribute → title pairs, and customer reviews (PII-scrubbed).
+"""Training data from an ingested data set: catalog rows as attribute → title pairs, and reviews.
 
 Splits are by a hash of the product id, so the same product is never in train and test.
-Myntra's ``productDisplayName`` starts with the brand and then the gender word ("Turtle Check Men
-Navy Blue Shirt"); the words before the gender word are taken as the brand. Titles without a
-gender word give no reliable brand and are skipped, so the model never learns to invent one.
+Pairs take the catalog's ``brand``, ``gender``, ``category`` levels, ``colour``, ``season`` and
+``usage`` (values the attribute model refuses are left out). When the catalog has a ``brand``
+column, rows without a brand are skipped (a title with an unknown brand would teach the model to
+invent one), and when the title starts with the brand a share of the pairs has it removed from
+both sides, so that a request without a brand gets a title without one. Reviews come PII-scrubbed
+from ingestion. Without ``--data``, the shipped adapters are used (Myntra styles for titles,
+Women's E-Commerce Clothing Reviews for reviews).
 """
 
 from __future__ import annotations
@@ -14,13 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
+
+from services.data.contract import category_levels
+from services.data.dataset import Dataset, ensure_adapter_dataset
 
 from ..attributes import ProductAttributes
-from ..pii import scrub
 
-STYLES_FILE = Path("myntra-fashion-product-styles") / "styles.csv"
-REVIEWS_FILE = Path("womens-ecommerce-clothing-reviews") / "womens_clothing_ecommerce_reviews.csv"
-_GENDER_WORDS = ("Men", "Women", "Boys", "Girls", "Unisex", "Men's", "Women's", "Boy's", "Girl's", "Kids")
+TITLE_DATASET = "myntra-fashion-product-styles"
+REVIEW_DATASET = "womens-ecommerce-clothing-reviews"
+_FIELDS = ("colour", "gender", "season", "usage")
 
 
 def in_test_split(key: object, test_fraction: float) -> bool:
@@ -43,45 +50,64 @@ class TitlePair:
     title: str
 
 
-def _value(text: str) -> str | None:
-    text = text.strip()
-    return None if text in {"", "NA"} else text
+def _text(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
 
 
-def split_brand(title: str) -> tuple[str | None, str]:
-    """(brand, rest of the title starting at the gender word), or (None, title) without a gender word."""
-    words = title.split()
-    for i, word in enumerate(words):
-        if word in _GENDER_WORDS:
-            return (" ".join(words[:i]) or None), " ".join(words[i:])
-    return None, title
+def _attributes(brand: str | None, category: list[str], row: dict[str, object]) -> ProductAttributes | None:
+    fields = {f: _text(row.get(f)) for f in _FIELDS}
+    try:
+        return ProductAttributes(brand=brand, category=[c[:40] for c in category[:4]], **fields)
+    except ValidationError:
+        pass
+    for name in _FIELDS:  # drop the values the attribute model refuses, one at a time
+        try:
+            ProductAttributes(title="x", **{name: fields[name]})
+        except ValidationError:
+            fields[name] = None
+    try:
+        return ProductAttributes(brand=brand, category=[c[:40] for c in category[:4]], **fields)
+    except ValidationError:
+        return None
+
+
+def title_pairs(
+    catalog: pd.DataFrame, *, drop_brand_fraction: float = 0.25, seed: int = 0, limit: int | None = None
+) -> list[TitlePair]:
+    """Attribute → title pairs from catalog rows (``limit``: the first rows only)."""
+    frame = catalog.head(limit) if limit is not None else catalog
+    has_brand = "brand" in frame.columns
+    rng = random.Random(seed)
+    pairs: list[TitlePair] = []
+    for row in frame.to_dict("records"):
+        title = " ".join(str(row["title"]).split())
+        brand = _text(row.get("brand")) if has_brand else None
+        if (has_brand and brand is None) or len(title) > 150 or (brand is not None and len(brand) > 60):
+            continue
+        rest = title[len(brand) :].strip() if brand and title.startswith(brand + " ") else None
+        if brand is not None and rest is not None and not rest:
+            continue
+        drop = rest is not None and rng.random() < drop_brand_fraction
+        attrs = _attributes(None if drop else brand, category_levels(row.get("category")), row)
+        if attrs is None:
+            continue
+        pairs.append(TitlePair(str(row["item_id"]), attrs, rest if drop and rest else title))
+    return pairs
+
+
+def title_dataset(data: Path | None = None) -> Dataset:
+    return Dataset.load(data or ensure_adapter_dataset(TITLE_DATASET))
 
 
 def load_title_pairs(
-    data_dir: Path, *, drop_brand_fraction: float = 0.25, seed: int = 0, limit: int | None = None
+    data: Path | None = None, *, drop_brand_fraction: float = 0.25, seed: int = 0, limit: int | None = None
 ) -> list[TitlePair]:
-    """Attribute → title pairs. A share of pairs has the brand removed from both sides, so that a
-    request without a brand gets a title without one. ``limit`` reads only the first rows."""
-    frame = pd.read_csv(data_dir / STYLES_FILE, keep_default_na=False, dtype=str, nrows=limit)
-    rng = random.Random(seed)
-    pairs: list[TitlePair] = []
-    for row in frame.itertuples(index=False):
-        title = " ".join(str(row.productDisplayName).split())
-        brand, rest = split_brand(title)
-        if brand is None or not rest or len(brand) > 60 or len(title) > 150:
-            continue
-        drop = rng.random() < drop_brand_fraction
-        category = [c for c in (_value(row.masterCategory), _value(row.subCategory), _value(row.articleType)) if c]
-        attrs = ProductAttributes(
-            brand=None if drop else brand,
-            category=[c[:40] for c in category],
-            colour=_value(row.baseColour),
-            gender=_value(row.gender),
-            season=_value(row.season),
-            usage=_value(row.usage),
-        )
-        pairs.append(TitlePair(str(row.id), attrs, rest if drop else title))
-    return pairs
+    """Title pairs of the data set ``data`` (default: the shipped Myntra styles adapter)."""
+    catalog = title_dataset(data).catalog
+    return title_pairs(catalog, drop_brand_fraction=drop_brand_fraction, seed=seed, limit=limit)
 
 
 @dataclass(frozen=True)
@@ -92,21 +118,32 @@ class ReviewRecord:
     rating: int | None
 
 
-def load_reviews(data_dir: Path, limit: int | None = None) -> tuple[list[ReviewRecord], int]:
-    """Reviews with a body, PII scrubbed from title and body; also how many PII spans were removed."""
-    frame = pd.read_csv(data_dir / REVIEWS_FILE, index_col=0, nrows=limit)
-    records: list[ReviewRecord] = []
-    removed = 0
-    for row in frame.itertuples(index=False):
-        body = row[3]
-        if not isinstance(body, str) or not body.strip():
+def review_dataset(data: Path | None = None) -> Dataset:
+    return Dataset.load(data or ensure_adapter_dataset(REVIEW_DATASET))
+
+
+def review_records(reviews: pd.DataFrame, limit: int | None = None) -> list[ReviewRecord]:
+    frame = reviews.head(limit) if limit is not None else reviews
+    has_title, has_rating = "title" in frame.columns, "rating" in frame.columns
+    records = []
+    for row in frame.to_dict("records"):
+        body = _text(row["text"])
+        if body is None:
             continue
-        body, n_body = scrub(" ".join(body.split()))
-        title = row[2] if isinstance(row[2], str) and row[2].strip() else None
-        n_title = 0
-        if title is not None:
-            title, n_title = scrub(" ".join(title.split()))
-        removed += n_body + n_title
-        rating = int(row[4]) if pd.notna(row[4]) else None
-        records.append(ReviewRecord(str(row[0]), title, body, rating))
-    return records, removed
+        rating = row.get("rating") if has_rating else None
+        records.append(
+            ReviewRecord(
+                str(row["item_id"]),
+                _text(row.get("title")) if has_title else None,
+                body,
+                int(rating) if rating is not None and rating == rating else None,
+            )
+        )
+    return records
+
+
+def load_reviews(data: Path | None = None, limit: int | None = None) -> tuple[list[ReviewRecord], int]:
+    """Reviews with a body (PII scrubbed at ingestion) and how many PII spans ingestion removed."""
+    dataset = review_dataset(data)
+    removed = int(dataset.manifest.get("cleaning", {}).get("reviews", {}).get("pii_spans_scrubbed", 0))
+    return review_records(dataset.reviews, limit), removed

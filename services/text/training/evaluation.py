@@ -27,8 +27,6 @@ from typing import Any
 import numpy as np
 from rouge_score import rouge_scorer
 
-from services.core.settings import get_settings
-
 from ..extractive import Embedder, centroid_relevance
 from ..polarity import lexicon_score
 from ..schemas import ProductReviews, Review
@@ -230,7 +228,7 @@ def run_evaluation(
     progress: Callable[[str], None] = log.info,
 ) -> dict[str, Any]:
     started = time.perf_counter()
-    records, _ = load_reviews(data_dir or get_settings().data_dir)
+    records, _ = load_reviews()
     _, test = split_records(title_pairs(records), TEST_FRACTION)
     progress(f"ROUGE on {min(cfg.max_reviews, len(test))} held-out reviews")
     review_task = evaluate_reviews(test, embed, headliner, cfg)

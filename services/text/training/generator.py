@@ -1,4 +1,4 @@
-"""Train the default ``text-generator``: a small GPT-2 on Myntra attribute → title pairs.
+"""Train the ``text-generator``: a small GPT-2 on catalog attribute → title pairs (default: the Myntra adapter).
 
 Steps: load pairs (brand split off the title, a share with no brand), split by product id,
 train a byte-level BPE tokenizer on the training prompts and titles, train GPT-2 on
@@ -28,7 +28,7 @@ from ..compliance import check_text
 from ..decoding import DecodeSetup, decode_batch
 from ..metadata import bentoml_safe
 from ..sampling import SamplingParams
-from .data import STYLES_FILE, TitlePair, in_test_split, load_title_pairs, sha256_of
+from .data import TitlePair, in_test_split, title_dataset, title_pairs
 from .loop import LoopConfig, auto_threads, train_steps
 from .reports import plot_loss_curve, report_dir, write_json
 from .tokenizer import CAUSAL_SPEC, TokenizerSpec, train_tokenizer
@@ -157,16 +157,18 @@ def fidelity(model: Any, tokenizer: Any, pairs: list[TitlePair], seed: int) -> d
 
 
 def train_generator(
-    cfg: GeneratorTrainConfig, data_dir: Path | None = None, reports: Path | None = None
+    cfg: GeneratorTrainConfig, data_dir: Path | None = None, reports: Path | None = None, data: Path | None = None
 ) -> bentoml.Model:
+    """Train on the catalog of the data set ``data`` (default: the shipped Myntra styles adapter,
+    ingested from ``data_dir`` on first use)."""
     from transformers import GPT2Config, GPT2LMHeadModel
 
     torch.manual_seed(cfg.seed)
     threads = cfg.threads or auto_threads()
     torch.set_num_threads(threads)
-    data_dir = data_dir or get_settings().data_dir
     started = time.perf_counter()
-    pairs = load_title_pairs(data_dir, seed=cfg.seed, limit=cfg.max_rows)
+    dataset = title_dataset(data) if data is not None else _default_dataset(data_dir)
+    pairs = title_pairs(dataset.catalog, seed=cfg.seed, limit=cfg.max_rows)
     if cfg.max_pairs is not None:
         pairs = random.Random(cfg.seed).sample(pairs, min(cfg.max_pairs, len(pairs)))
     train = [p for p in pairs if not in_test_split(p.product_id, cfg.test_fraction)]
@@ -201,7 +203,6 @@ def train_generator(
     quality = fidelity(model, tokenizer, eval_pairs, cfg.seed)
     seconds = time.perf_counter() - started
 
-    styles = data_dir / STYLES_FILE
     metadata: dict[str, Any] = {
         "prompt_format": "attributes-v1",
         "languages": ["en"],
@@ -222,10 +223,7 @@ def train_generator(
             "total_seconds": seconds,
         },
         "data": {
-            "dataset": "Fashion Product Images (Myntra styles.csv), Param Aggarwal, Kaggle",
-            "license": "listed as MIT by the Kaggle uploader; scraped from myntra.com (see SOURCE.md)",
-            "file": str(STYLES_FILE),
-            "sha256": sha256_of(styles),
+            **dataset.lineage(),
             "pairs_train": len(train),
             "pairs_held_out": len(test),
             "split": f"sha256(product id) < {cfg.test_fraction}",
@@ -241,3 +239,11 @@ def train_generator(
     write_json(out / "generator_report.json", {"model": str(bento_model.tag), **metadata, "fidelity": quality})
     log.info("saved %s in %.0fs (held-out loss %.3f)", bento_model.tag, seconds, eval_loss)
     return bento_model
+
+
+def _default_dataset(data_dir: Path | None):  # type: ignore[no-untyped-def]
+    from services.data.dataset import Dataset, ensure_adapter_dataset
+
+    from .data import TITLE_DATASET
+
+    return Dataset.load(ensure_adapter_dataset(TITLE_DATASET, data_dir or get_settings().data_dir))

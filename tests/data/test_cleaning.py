@@ -1,13 +1,16 @@
-"""Each cleaning rule on crafted rows, and pseudonymization."""
+"""Each cleaning rule on crafted Online Retail II rows, mapped onto the contract by the shipped adapter."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from services.recommend.training.cleaning import clean_transactions, normalise_description
+from services.data.adapters import adapter_path
+from services.data.cleaning import RULES, clean_interactions, normalise_title
+from services.data.mapping import load_mapping
+from services.data.validation import ValidationReport, apply_mapping
 
-KEY = b"test-key"
+ADAPTER = load_mapping(adapter_path("online-retail-ii"))
 
 
 def row(**over: object) -> dict[str, object]:
@@ -26,14 +29,18 @@ def row(**over: object) -> dict[str, object]:
 
 
 def run(rows: list[dict[str, object]]):  # type: ignore[no-untyped-def]
-    return clean_transactions(pd.DataFrame(rows), KEY)
+    report = ValidationReport("online-retail-ii")
+    frame = apply_mapping("interactions", pd.DataFrame(rows), ADAPTER.tables["interactions"], "rows.csv", report)
+    assert frame is not None and report.ok, report.table()
+    return clean_interactions(frame, ADAPTER.cleaning)
 
 
-def test_good_row_survives_and_is_pseudonymized() -> None:
+def test_good_row_survives_with_contract_columns() -> None:
     clean, report = run([row()])
     assert report.rows_out == 1 and sum(report.removed.values()) == 0
-    assert clean.loc[0, "user_id"].startswith("u_") and "17850" not in clean.loc[0, "user_id"]
-    assert "Customer ID" not in clean.columns
+    assert list(report.removed) == list(RULES)
+    assert clean.loc[0, "user_id"] == "17850" and clean.loc[0, "event"] == "purchase"
+    assert clean.loc[0, "weight"] == 1.0 and "Customer ID" not in clean.columns
 
 
 def test_missing_customer_removed() -> None:
@@ -91,7 +98,7 @@ def test_descriptions_normalised_to_one_canonical_text() -> None:
     rows = [row(Description="  white  hanging heart t-light holder "), row(Invoice="500008"), row(Invoice="500009")]
     clean, _ = run(rows)
     assert clean["title"].nunique() == 1
-    assert normalise_description("  a   b ") == "A B" and normalise_description(None) is None
+    assert normalise_title("  a   b ", upper=True) == "A B" and normalise_title(None) is None
 
 
 def test_report_table_counts_add_up() -> None:

@@ -1,0 +1,1 @@
+"""Offline jobs of the campaign capability: measured copy quality."""

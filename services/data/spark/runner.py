@@ -1,0 +1,148 @@
+"""Build the lake with the configured engine: pandas (embedded default) or Spark (local session).
+
+``build_lake(source, lake, engine)`` takes the same inputs whichever engine runs: the raw
+transactions (the shipped Parquet file by default, or any CSV/Parquet path or ``s3://`` URI), the
+lake root, and the pseudonymization key from the platform settings. Both engines write the same
+lake (``manifest``) with the same ids, rows, counts and features.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from services.core.settings import get_settings
+
+from . import lake as lake_io
+from .manifest import LakeManifest
+from .settings import DataSettings, Engine, get_data_settings
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+# Text columns are read as text and only empty fields are missing, as Spark's CSV reader does.
+_CSV_TEXT = {"Invoice": str, "StockCode": str, "Description": str, "InvoiceDate": str, "Country": str}
+
+
+def default_source() -> str:
+    from services.recommend.training.data import dataset_path
+
+    return str(dataset_path())
+
+
+def load_raw(source: str) -> pd.DataFrame:
+    """The raw transactions from a CSV or Parquet file, local or on S3, with the required columns checked."""
+    from services.recommend.training.data import COLUMNS
+
+    fs, path = lake_io.filesystem(source)
+    if source.rstrip("/").lower().endswith((".csv", ".csv.gz")):
+        with fs.open_input_stream(path, compression="detect") as stream:
+            frame = pd.read_csv(stream, dtype=_CSV_TEXT, keep_default_na=False, na_values=[""])
+    else:
+        frame = pq.read_table(path, filesystem=fs).to_pandas()
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{source} lacks the required columns {missing} (has {list(frame.columns)})")
+    return frame.loc[:, COLUMNS]
+
+
+def pandas_lake(source: str, lake: str, hmac_key: bytes, outlier_factor: float) -> LakeManifest:
+    from services.recommend.features import description_tokens, item_catalog, user_table
+    from services.recommend.training.cleaning import clean_transactions
+
+    started = time.perf_counter()
+    clean, report = clean_transactions(load_raw(source), hmac_key, outlier_factor)
+    items = item_catalog(clean)
+    items["tokens"] = items["title"].map(description_tokens)
+    users = user_table(clean)
+    manifest = LakeManifest(
+        engine="pandas",
+        source=source,
+        rows_in=report.rows_in,
+        removed=dict(report.removed),
+        filled_descriptions=report.filled_descriptions,
+        rows_out=report.rows_out,
+        users=report.users,
+        items=report.items,
+        partitions=int(clean["ts"].dt.normalize().nunique()),
+        key_fingerprint=get_settings().hmac_key_fingerprint(),
+    )
+    manifest.seconds = round(time.perf_counter() - started, 2)
+    manifest.written_at = datetime.now(UTC).isoformat(timespec="seconds")
+    lake_io.write_lake(lake, clean, items, users, manifest)
+    return manifest
+
+
+def spark_session(settings: DataSettings | None = None) -> SparkSession:
+    """A local Spark session (``ADSERVE_DATA_SPARK_MASTER``, default ``local[2]``) set up like the EMR job."""
+    from pyspark.sql import SparkSession
+
+    settings = settings or get_data_settings()
+    builder = (
+        SparkSession.builder.master(settings.spark_master)
+        .appName("adserve-data-lake")
+        .config("spark.driver.memory", settings.spark_driver_memory)
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(settings.spark_shuffle_partitions))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
+    )
+    if settings.spark_jars:
+        builder = builder.config("spark.jars", settings.spark_jars)
+        # s3:// as on EMR, through the s3a connector, against ADSERVE_S3_ENDPOINT_URL when set.
+        builder = builder.config("spark.hadoop.fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
+        endpoint = get_settings().s3_endpoint_url
+        if endpoint:
+            builder = builder.config("spark.hadoop.fs.s3a.endpoint", endpoint).config(
+                "spark.hadoop.fs.s3a.path.style.access", "true"
+            )
+    return builder.getOrCreate()
+
+
+def spark_location(uri: str, settings: DataSettings) -> str:
+    """A path Spark can open: local paths made absolute; ``s3://`` only with the connector jars configured."""
+    if uri.startswith("s3://"):
+        if not settings.spark_jars:
+            raise ValueError(
+                f"{uri}: a local Spark session reads and writes S3 only through the hadoop-aws (s3a) connector; "
+                "set ADSERVE_DATA_SPARK_JARS to its jars (EMR Serverless has S3 built in)"
+            )
+        return uri
+    return str(Path(uri).resolve())
+
+
+def spark_lake(
+    source: str, lake: str, hmac_key: bytes, outlier_factor: float, spark: SparkSession | None = None
+) -> LakeManifest:
+    from .job import write_lake
+
+    settings = get_data_settings()
+    source_at, lake_at = spark_location(source, settings), spark_location(lake, settings)
+    return write_lake(spark or spark_session(settings), source_at, lake_at, hmac_key, outlier_factor)
+
+
+def build_lake(
+    source: str | None = None,
+    lake: str | None = None,
+    engine: Engine | None = None,
+    spark: SparkSession | None = None,
+) -> LakeManifest:
+    """Clean ``source`` (default: the shipped data) into ``lake`` (default ``ADSERVE_DATA_LAKE``) with ``engine``."""
+    settings = get_data_settings()
+    engine = engine or settings.engine
+    source = source or default_source()
+    lake = lake or settings.lake_root()
+    key = get_settings().hmac_key()
+    if engine == "spark":
+        return spark_lake(source, lake, key, settings.outlier_factor, spark)
+    if engine == "pandas":
+        return pandas_lake(source, lake, key, settings.outlier_factor)
+    raise ValueError(f"unknown data engine {engine!r} (pandas or spark)")
