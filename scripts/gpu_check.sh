@@ -12,9 +12,11 @@
 #             with the temporal steps (smoothed colour statistics, optical-flow blending).
 # text, vision and video are skipped, with the reason, when their code or model is not there.
 #
-# Usage: bash scripts/gpu_check.sh [--quick] [--steps N] [--batch N]
-# Prints a JSON report and writes it to $OUT/gpu_check.json when $OUT is set. Runs on CPU too
-# (then the timings are CPU timings); --quick keeps it to seconds there.
+# Usage: bash scripts/gpu_check.sh [--quick] [--steps N] [--batch N] [--docs-dir DIR]
+# Prints a JSON report and writes it to docs/benchmarks/gpu/<device>[-quick].json (the device name
+# in the file name and in the report; `python -m scripts.bench gpu-table` renders them into
+# docs/benchmarks.md) and to $OUT/gpu_check.json when $OUT is set. Runs on CPU too (then the
+# timings are CPU timings, filed under cpu-…); --quick keeps it to seconds there.
 # On a machine without the project's venv, python3 needs diffusers, pydantic and
 # pydantic-settings (carry them as wheels); bentoml is only needed to read models from the store.
 set -euo pipefail
@@ -42,6 +44,7 @@ parser = argparse.ArgumentParser(prog="gpu_check.sh")
 parser.add_argument("--quick", action="store_true", help="tiny sizes and few steps (CPU smoke run)")
 parser.add_argument("--steps", type=int, default=None, help="denoising steps (default 2 quick, 20 full)")
 parser.add_argument("--batch", type=int, default=None, help="batch size (default 4 quick, 8 full)")
+parser.add_argument("--docs-dir", default="docs/benchmarks/gpu", help="folder of the per-device JSON reports")
 args = parser.parse_args()
 QUICK = args.quick
 STEPS = args.steps or (2 if QUICK else 20)
@@ -258,8 +261,14 @@ for name, check in (
         failed = True
     report[name]["wall_s"] = round(time.perf_counter() - started, 1)
     print(f"[gpu_check] {name}: {json.dumps(report[name])}", file=sys.stderr)
+report["written_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 text = json.dumps(report, indent=2)
 print(text)
+slug = "".join(c if c.isalnum() else "-" for c in report["device"].lower()).strip("-")
+slug = "-".join(part for part in slug.split("-") if part) + ("-quick" if QUICK else "")
+Path(args.docs_dir).mkdir(parents=True, exist_ok=True)
+(Path(args.docs_dir) / f"{slug}.json").write_text(text + "\n")
+print(f"[gpu_check] written to {Path(args.docs_dir) / (slug + '.json')}", file=sys.stderr)
 if os.environ.get("OUT"):
     Path(os.environ["OUT"]).mkdir(parents=True, exist_ok=True)
     (Path(os.environ["OUT"]) / "gpu_check.json").write_text(text + "\n")

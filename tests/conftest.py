@@ -61,6 +61,8 @@ def base_env(session_dir: Path) -> dict[str, str]:
         "BENTOML_DO_NOT_TRACK": "True",
         "TOKENIZERS_PARALLELISM": "false",
         "OMP_NUM_THREADS": "1",
+        "ADSERVE_WORKERS": "1",  # one worker per test server (the default is one per core)
+        "ADSERVE_BATCHING_APIS": "all",  # the batching path of every batchable API, also where it is off by default
     }
 
 

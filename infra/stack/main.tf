@@ -243,7 +243,7 @@ module "service" {
   gpu_count                  = each.value.gpu_count
   ephemeral_storage_gib      = each.value.ephemeral_storage_gib
 
-  health_check_path         = "/readyz"
+  health_check_path         = "/livez" # container liveness; the ALB target group checks /readyz
   health_check_start_period = each.value.health_check_start_period
 
   environment = local.service_environment[each.key]

@@ -63,7 +63,7 @@ def _prepare_env(models_home: Path | None, quick: bool, run_dir: Path) -> dict[s
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("BENTOML_DO_NOT_TRACK", "True")
-    env = {k: v for k, v in os.environ.items() if k != "ADSERVE_BATCHING"}
+    env = {k: v for k, v in os.environ.items() if k not in ("ADSERVE_BATCHING", "ADSERVE_BATCHING_APIS")}
     env["PYTHONPATH"] = str(PROJECT_ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
@@ -153,7 +153,8 @@ def run(
     catalog_sizes: str | None = typer.Option(None, help="Catalog sizes (default 10000,100000,1000000; quick 10000)."),
     noop: bool = typer.Option(True, "--noop/--no-noop", help="Measure the /noop HTTP floor at every level."),
     variant: list[str] = typer.Option(
-        [], help="Serve BentoML with a proposed change applied (json-media-type, no-access-log); repeatable."
+        [],
+        help="Serve BentoML with a proposed change applied (see variants.py, e.g. gc-freeze, threads=N); repeatable.",
     ),
     out: Path | None = typer.Option(None, help="Report folder (default var/reports/bench/<time>)."),
     publish: bool = typer.Option(False, "--publish", help="Copy JSON, table and figures into docs/benchmarks/."),
@@ -375,6 +376,34 @@ def recovery(
     path = run_dir / f"recovery-{endpoint}.json"
     path.write_text(json.dumps(rows, indent=1))
     typer.echo(f"results: {path}")
+
+
+@app.command("models")
+def models_command(
+    models_home: Path = typer.Option(..., help="BENTOML_HOME to build into (not the shared default store)."),
+) -> None:
+    """Serving-size models trained briefly (default architectures and catalogue sizes) for a benchmark run."""
+    _setup_logging()
+    os.environ["BENTOML_HOME"] = str(models_home.resolve())
+    from services.core.settings import get_settings
+
+    from . import quick_models
+
+    for builder in (quick_models.build_recommend_full_size, quick_models.build_vision_full_size):
+        started = time.perf_counter()
+        tag = builder(get_settings().data_dir, models_home)
+        log.info("model %s built in %.1fs", tag, time.perf_counter() - started)
+
+
+@app.command("gpu-table")
+def gpu_table_command() -> None:
+    """Render docs/benchmarks/gpu/*.json (from scripts/gpu_check.sh) into docs/benchmarks.md."""
+    from . import gpu_table
+
+    if not gpu_table.update_doc():
+        typer.echo(f"no {gpu_table.BEGIN} … {gpu_table.END} markers in {gpu_table.DOC}", err=True)
+        raise typer.Exit(1)
+    typer.echo(gpu_table.render())
 
 
 @app.command("list")

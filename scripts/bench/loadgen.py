@@ -31,7 +31,7 @@ def loopback_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme != "http" or parts.hostname not in LOOPBACK_NAMES or parts.port is None:
         raise NotLoopbackError(
-            f"{url!r}: the benchmark only targets http://127.0.0.1:<port> (use scripts/loadtest for other hosts)"
+            f"{url!r}: the benchmark only targets http://127.0.0.1:<port> (use scripts/bench/locust for other hosts)"
         )
     return urlunsplit(("http", f"127.0.0.1:{parts.port}", parts.path.rstrip("/"), "", ""))
 

@@ -20,18 +20,10 @@ from pathlib import Path
 
 def serve_profiled(target: str, port: int, out: Path) -> None:
     import uvicorn
-    from _bentoml_impl.loader import load
-    from bentoml._internal.context import server_context
-    from bentoml._internal.log import configure_server_logging
 
-    configure_server_logging()
-    service = load(target, standalone_load=True)
-    server_context.service_type = "entry_service"
-    server_context.service_name = service.name
-    server_context.worker_index = 1
-    server_context.bento_name = service.name
-    server_context.bento_version = "not available"
-    app = service.to_asgi(is_main=True)
+    from services.core.bentoml_compat import worker_asgi_app
+
+    app = worker_asgi_app(target)
     config = uvicorn.Config(app=app, host="127.0.0.1", port=port, log_config=None, workers=1, server_header=False)
     server = uvicorn.Server(config)  # its SIGTERM handler ends run() gracefully
     # uvicorn re-raises the captured signal once shut down; a no-op handler lets the profile be written

@@ -60,3 +60,24 @@ def build_creative(data_dir: Path, work_dir: Path) -> str:
     titles, lineage = load_titles(data_dir, limit=3000)
     model = create_tiny_model(titles, TinyConfig(sample_size=8, vocab_size=600), lineage=lineage)
     return str(model.tag)
+
+
+def build_recommend_full_size(data_dir: Path, work_dir: Path) -> str:
+    """LightFM on every customer of Online Retail II (the served catalogue size), one search trial,
+    no text embeddings: the default model's serving cost without its hours of tuning."""
+    from services.recommend.training.pipeline import run_training
+    from services.recommend.training.trainer import TrainConfig
+
+    cfg = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=8)
+    return str(run_training(cfg, report_dir=work_dir / "reports" / "recommend").tag)
+
+
+def build_vision_full_size(data_dir: Path, work_dir: Path) -> str:
+    """The default CNN architecture (390,890 parameters) and full catalog, one short epoch: the default
+    model's serving cost (which depends on the architecture, not on how well it is trained)."""
+    from services.vision.training.pipeline import train_default_model
+    from services.vision.training.trainer import TrainConfig
+
+    train = TrainConfig(epochs=1, batch_size=128, train_limit=6000, val_size=500, threads=1)
+    model, _ = train_default_model(data_dir, train, progress=False)
+    return str(model.tag)

@@ -107,8 +107,13 @@ class ServerProcess:
 
 
 def server_env(base: dict[str, str], *, batching: bool, threads: int | None) -> dict[str, str]:
-    """The environment of one server: batching switch and thread count on top of ``base``."""
+    """The environment of one server: batching switch and thread count on top of ``base``.
+
+    ``batching=True`` batches every batchable API, whatever its default (``ADSERVE_BATCHING_APIS=all``).
+    """
     env = {**base, "ADSERVE_BATCHING": "true" if batching else "false", "PYTHONUNBUFFERED": "1"}
+    if batching:
+        env["ADSERVE_BATCHING_APIS"] = "all"
     if threads:
         for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "ADSERVE_VISION_TORCH_THREADS"):
             env[name] = str(threads)

@@ -3,13 +3,6 @@
 ``bentoml serve scripts.bench.variants:RecommendService`` serves the real class with the variants
 listed in ``ADSERVE_BENCH_VARIANTS`` (comma-separated) applied at import time:
 
-* ``json-media-type``: fix the media type of JSON list outputs once. BentoML 1.4's
-  ``IORootModel.mime_type()`` rebuilds the output's whole JSON schema (pydantic
-  ``TypeAdapter.json_schema``) for every response to find out that it is ``application/json``;
-  setting the class's ``media_type`` skips that, with identical responses.
-* ``no-access-log``: BentoML's per-request access log line off (``logging.access.enabled``).
-* ``async-noop``: ``/noop`` as a coroutine, so the HTTP floor skips the thread-pool hop that every
-  synchronous API pays.
 * ``gc-freeze``: move everything allocated at import into the permanent generation and collect
   the youngest generation every 50,000 allocations instead of 700 (fewer, shorter collections).
 * ``switch-interval=N``: the interpreter's GIL switch interval in microseconds (default 5000): how
@@ -18,7 +11,9 @@ listed in ``ADSERVE_BENCH_VARIANTS`` (comma-separated) applied at import time:
 * ``max_batch_size=N``, ``max_latency_ms=N``: the adaptive-batching parameters of every batched API.
 
 The sweep serves these only when ``--variant`` is given; the default run measures the services as
-they are.
+they are. (The media type fixed once, the access log off and an async ``/noop``, once variants here,
+are now how every service is served: ``services.core.service_kit``; the access log and the worker
+count can be switched per run with ``ADSERVE_ACCESS_LOG`` and ``ADSERVE_WORKERS``.)
 """
 
 from __future__ import annotations
@@ -31,7 +26,7 @@ from typing import Any
 
 from .registry import SERVICES
 
-VARIANTS = ("json-media-type", "no-access-log", "async-noop", "gc-freeze")
+VARIANTS = ("gc-freeze",)
 NUMERIC = ("workers", "threads", "max_batch_size", "max_latency_ms", "switch-interval")
 ENV = "ADSERVE_BENCH_VARIANTS"
 
@@ -62,29 +57,12 @@ def apply(service: Any, variants: list[str]) -> Any:
             api.max_batch_size = numbers["max_batch_size"]
         if api.batchable and "max_latency_ms" in numbers:
             api.max_latency_ms = numbers["max_latency_ms"]
-    if "json-media-type" in flags:
-        from _bentoml_sdk.io_models import IORootModel
-
-        for api in service.apis.values():
-            spec = api.output_spec
-            if issubclass(spec, IORootModel) and spec.media_type is None and not api.is_stream:
-                spec.media_type = spec.mime_type()
-    if "async-noop" in flags and "noop" in service.apis:
-
-        async def noop(self: Any) -> dict[str, bool]:
-            return {"ok": True}
-
-        service.apis["noop"].func = noop
     if "gc-freeze" in flags:
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 20, 20)
     if "switch-interval" in numbers:
         sys.setswitchinterval(numbers["switch-interval"] / 1_000_000)
-    if "no-access-log" in flags:
-        logging_config = dict(service.config.get("logging") or {})
-        logging_config["access"] = {**dict(logging_config.get("access") or {}), "enabled": False}
-        service.config["logging"] = logging_config
     return service
 
 

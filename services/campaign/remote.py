@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from services.core.bentoml_compat import add_client_header
 from services.creative.schemas import BannerRequest
 from services.recommend.schemas import ProfileRequest, RecommendRequest
 from services.text.schemas import DescriptionRequest
@@ -23,14 +24,8 @@ log = logging.getLogger(__name__)
 
 def authorize(proxy: Any, api_key: str | None) -> None:
     """Send ``X-API-Key`` with every request of a remote proxy (no-op for in-process services)."""
-    client = getattr(proxy, "to_async", None)
-    headers = getattr(client, "default_headers", None)
-    if api_key and isinstance(headers, dict):
-        headers["X-API-Key"] = api_key
-        manager = getattr(client, "_session_manager", None)
-        shared = getattr(manager, "_headers", None)
-        if isinstance(shared, dict) and shared is not headers:
-            shared["X-API-Key"] = api_key
+    if api_key:
+        add_client_header(getattr(proxy, "to_async", None), "X-API-Key", api_key)
 
 
 class RemoteDependencies:

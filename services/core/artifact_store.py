@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from bentoml.exceptions import NotFound as BentoNotFound
 
 from .aliases import AliasConflictError, AliasRecord, first_record, read_local, with_token, write_local
 from .archive_check import ArtifactIntegrityError, sha256_file, verify_archive_members, verify_checksum
+from .bentoml_compat import bentoml_home
 from .model_ref import ModelRef
 from .settings import PlatformSettings, get_settings
 
@@ -83,7 +83,7 @@ class ArtifactStore:
                 region_name=self.settings.s3_region,
                 connect_timeout=self.settings.s3_connect_timeout_s,
                 read_timeout=self.settings.s3_read_timeout_s,
-                retries={"max_attempts": 2, "mode": "standard"},
+                retries={"max_attempts": self.settings.s3_max_attempts, "mode": self.settings.s3_retry_mode},
             )
             self._client = boto3.client("s3", endpoint_url=self.settings.s3_endpoint_url, config=cfg)
         return self._client
@@ -96,32 +96,29 @@ class ArtifactStore:
     def bucket(self) -> str:
         return self.settings.s3_bucket_and_prefix[0]
 
-    def _retry(self, what: str, fn: Callable[[], T]) -> T:
-        """Run an S3 call with exponential back-off on connection-level failures."""
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run an S3 call; botocore retries it (``ADSERVE_S3_RETRY_MODE``, ``ADSERVE_S3_MAX_ATTEMPTS``).
+
+        A missing key is ``ArtifactNotFoundError``; a failure left after botocore's retries (server
+        errors, throttling, connection problems) is ``ArtifactStoreUnavailableError``.
+        """
         from botocore.exceptions import BotoCoreError, ClientError
 
-        delay = self.settings.s3_backoff_s
+        try:
+            return fn()
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}:
+                raise ArtifactNotFoundError(f"{what}: not found in {self.settings.model_store}") from exc
+            if code not in {"500", "502", "503", "504", "SlowDown", "InternalError", "RequestTimeout"}:
+                raise
+            err: Exception = exc
+        except BotoCoreError as exc:
+            err = exc
         attempts = self.settings.s3_max_attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return fn()
-            except ClientError as exc:
-                code = exc.response.get("Error", {}).get("Code", "")
-                if code in {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}:
-                    raise ArtifactNotFoundError(f"{what}: not found in {self.settings.model_store}") from exc
-                if code not in {"500", "502", "503", "504", "SlowDown", "InternalError", "RequestTimeout"}:
-                    raise
-                err: Exception = exc
-            except BotoCoreError as exc:
-                err = exc
-            if attempt == attempts:
-                raise ArtifactStoreUnavailableError(
-                    f"{what}: model store {self.settings.model_store} unavailable after {attempts} attempts ({err})"
-                ) from err
-            log.warning("%s failed (attempt %d/%d): %s; retrying in %.1fs", what, attempt, attempts, err, delay)
-            time.sleep(delay)
-            delay *= 2
-        raise AssertionError("unreachable")
+        raise ArtifactStoreUnavailableError(
+            f"{what}: model store {self.settings.model_store} unavailable after {attempts} attempts ({err})"
+        ) from err
 
     def _require_s3(self) -> None:
         if not self.settings.uses_s3:
@@ -129,9 +126,7 @@ class ArtifactStore:
 
     # ------------------------------------------------------------------ aliases
     def _local_alias_path(self, name: str, alias: str) -> Path:
-        from bentoml._internal.configuration.containers import BentoMLContainer
-
-        return Path(BentoMLContainer.bentoml_home.get()) / "aliases" / name / alias
+        return bentoml_home() / "aliases" / name / alias
 
     def resolve(self, ref: ModelRef) -> ModelRef:
         """Turn an alias into a concrete version (remote alias first, then local alias, then latest)."""
@@ -165,7 +160,7 @@ class ArtifactStore:
         """The alias document (with its write token), from S3 when configured, else local; None if unset."""
         if self.settings.uses_s3:
             try:
-                obj = self._retry(
+                obj = self._call(
                     f"alias {name}:{alias}",
                     lambda: self.client.get_object(Bucket=self.bucket, Key=self._key(name, "aliases", alias)),
                 )
@@ -202,7 +197,7 @@ class ArtifactStore:
     def _require_version(self, name: str, version: str) -> None:
         """An alias may only point at a version whose manifest is published (local store: the model)."""
         if self.settings.uses_s3:
-            self._retry(
+            self._call(
                 f"manifest of {name}:{version}",
                 lambda: self.client.head_object(Bucket=self.bucket, Key=self._key(name, f"{version}.manifest.json")),
             )
@@ -232,7 +227,7 @@ class ArtifactStore:
         key = self._key(name, "aliases", alias)
         condition = {"IfMatch": expected.token} if expected is not None and expected.token else {"IfNoneMatch": "*"}
         try:
-            answer = self._retry(
+            answer = self._call(
                 f"set alias {name}:{alias}",
                 lambda: self.client.put_object(
                     Bucket=self.bucket, Key=key, Body=record.to_bytes(), ContentType="application/json", **condition
@@ -281,7 +276,7 @@ class ArtifactStore:
             bentoml.models.export_model(model.tag, str(archive))
             digest, size = sha256_file(archive), archive.stat().st_size
             key = self._key(name, f"{version}.bentomodel")
-            self._retry(
+            self._call(
                 f"upload {name}:{version}",
                 lambda: self.client.upload_file(
                     str(archive), self.bucket, key, Config=TransferConfig(multipart_threshold=64 * 1024 * 1024)
@@ -296,7 +291,7 @@ class ArtifactStore:
             "metadata": _jsonable(model.info.metadata),
             "labels": dict(model.info.labels),
         }
-        self._retry(
+        self._call(
             f"upload manifest {name}:{version}",
             lambda: self.client.put_object(
                 Bucket=self.bucket,
@@ -326,7 +321,7 @@ class ArtifactStore:
         if not force and (existing := self.local_model(ref)) is not None:
             return existing
         label = f"artifact {ref} from {self.settings.model_store}"
-        body = self._retry(
+        body = self._call(
             f"manifest of {ref}",
             lambda: self.client.get_object(Bucket=self.bucket, Key=self._key(ref.name, f"{ref.version}.manifest.json")),
         )
@@ -337,7 +332,7 @@ class ArtifactStore:
             raise ArtifactIntegrityError(f"{label}: unreadable manifest ({exc})") from exc
         with tempfile.TemporaryDirectory(prefix="adserve-pull-") as tmp:
             archive = Path(tmp) / f"{ref.version}.bentomodel"
-            self._retry(
+            self._call(
                 f"download {ref}",
                 lambda: self.client.download_file(
                     self.bucket,

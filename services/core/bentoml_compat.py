@@ -4,6 +4,13 @@ The platform relies on a few private parts of BentoML 1.4.40 (pinned in ``pyproj
 ``requirements.lock``). They are reached from here only, so that an upgrade has one place to
 revisit; ``check_version`` refuses another version, and ``tests/core/test_bentoml_compat.py``
 checks the shape of every part relied on (it fails loudly when an upgrade changes one).
+Everything else uses BentoML's public API.
+
+What is here: the adaptive-batching dispatcher (below), the media type of list outputs
+(``fix_output_media_types``), the 429 of ``traffic.max_concurrency`` with ``Retry-After``
+(``install_capacity_answers``), the resolved BentoML home (``bentoml_home``), a header on every
+request of a dependency client (``add_client_header``), one worker's ASGI app for the profiler
+(``worker_asgi_app``) and a bento's resolved requirements (``bento_requirements``).
 
 The adaptive-batching dispatcher
     BentoML's ``CorkDispatcher`` (``bentoml/_internal/marshal/dispatcher.py``) fits a cost model
@@ -29,11 +36,17 @@ The adaptive-batching dispatcher
 
 from __future__ import annotations
 
+import time
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import bentoml
 from _bentoml_impl.server import app as service_app
+from _bentoml_sdk.io_models import IORootModel
 from bentoml._internal.marshal import dispatcher
+from bentoml._internal.server.http import traffic
+from starlette.responses import JSONResponse
 
 PINNED_VERSION = "1.4.40"
 
@@ -77,14 +90,37 @@ class BoundedWaitOptimizer(dispatcher.Optimizer):
         self.wait = min(self.wait, self.max_wait_s)
 
 
+QUEUE_WAIT_METRIC = "adserve_batch_queue_wait_seconds"
+QUEUE_WAIT_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
+@lru_cache(maxsize=1)
+def _queue_wait_histogram() -> Any:
+    """Created at the first batch, in the worker, once BentoML has set up multiprocess metrics."""
+    from prometheus_client import Histogram
+
+    return Histogram(
+        QUEUE_WAIT_METRIC,
+        "Time the oldest request of each adaptive batch waited in the dispatcher's queue.",
+        buckets=QUEUE_WAIT_BUCKETS,
+    )
+
+
 class PlatformDispatcher(dispatcher.CorkDispatcher):  # type: ignore[type-arg]
-    """BentoML's ``CorkDispatcher`` with ``BoundedWaitOptimizer`` (see the module docstring)."""
+    """BentoML's ``CorkDispatcher`` with ``BoundedWaitOptimizer`` (see the module docstring), and the
+    queue wait of every batch as a Prometheus histogram (``adserve_batch_queue_wait_seconds``)."""
 
     max_wait_s: float = 0.0
+    record_metrics: bool = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.optimizer = BoundedWaitOptimizer(self.max_latency, type(self).max_wait_s)
+
+    async def outbound_call(self, inputs_info: tuple[Any, ...], training: bool = False) -> None:
+        if self.record_metrics and inputs_info:
+            _queue_wait_histogram().observe(max(0.0, time.time() - inputs_info[0].enqueue_time))
+        await super().outbound_call(inputs_info, training=training)
 
 
 def install_dispatcher(max_wait_ms: float) -> None:
@@ -96,3 +132,109 @@ def install_dispatcher(max_wait_ms: float) -> None:
     check_version()
     PlatformDispatcher.max_wait_s = max_wait_ms / 1000.0
     service_app.CorkDispatcher = PlatformDispatcher  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- output media types
+
+
+def fix_output_media_types(service: Any) -> list[str]:
+    """Compute the media type of every list (root-model) output once, when the service is declared.
+
+    BentoML's ``IORootModel.mime_type()`` (``_bentoml_sdk/io_models.py``) regenerates the output
+    type's whole JSON schema on every response only to find ``application/json`` for a list; a set
+    ``media_type`` class attribute is returned as is. Streaming outputs are left alone. Returns the
+    names of the APIs fixed.
+    """
+    fixed = []
+    for name, api in service.apis.items():
+        spec = api.output_spec
+        if issubclass(spec, IORootModel) and spec.media_type is None and not api.is_stream:
+            spec.media_type = spec.mime_type()
+            fixed.append(name)
+    return fixed
+
+
+# ---------------------------------------------------------------- bento build
+
+
+def bento_requirements(bentofile: Path, build_ctx: Path, work_dir: Path) -> list[str]:
+    """The ``env/python/requirements.txt`` that ``bentoml build -f bentofile`` writes into the bento
+    (what its image installs), produced by BentoML's own build step for the ``python:`` section."""
+    from bentoml._internal.bento.build_config import BentoBuildConfig
+
+    with bentofile.open() as stream:
+        config = BentoBuildConfig.from_yaml(stream).with_defaults()
+    config.python.write_to_bento(work_dir, str(build_ctx))
+    return (work_dir / "env" / "python" / "requirements.txt").read_text().splitlines()
+
+
+# ---------------------------------------------------------------- capacity answers
+
+RETRY_AFTER_S = "1"
+
+
+class RetryAfterMaxConcurrency(traffic.MaxConcurrencyMiddleware):
+    """BentoML's ``traffic.max_concurrency`` guard (429 without ``Retry-After``) with the header and a
+    clearer message. BentoML reads the class by name from its traffic module when it builds the
+    server app, so ``traffic={"max_concurrency": N}`` keeps working unchanged."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket") and scope["path"] not in self.skip_paths and self._semaphore.locked():
+            resp = JSONResponse(
+                {"error": "server at capacity, retry later"}, status_code=429, headers={"Retry-After": RETRY_AFTER_S}
+            )
+            await resp(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def install_capacity_answers() -> None:
+    check_version()
+    if traffic.MaxConcurrencyMiddleware is not RetryAfterMaxConcurrency:
+        traffic.MaxConcurrencyMiddleware = RetryAfterMaxConcurrency  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- model store and clients
+
+
+def bentoml_home() -> Path:
+    """The BentoML home folder as BentoML resolved it (``BENTOML_HOME`` or its configured default)."""
+    from bentoml._internal.configuration.containers import BentoMLContainer
+
+    return Path(BentoMLContainer.bentoml_home.get())
+
+
+def add_client_header(client: Any, name: str, value: str) -> bool:
+    """Send a header with every request of a BentoML HTTP client (a dependency proxy's client).
+
+    ``default_headers`` is copied into the client's pooled session when the session is created, so
+    a session that already exists gets the header too. False when ``client`` is no HTTP client.
+    """
+    headers = getattr(client, "default_headers", None)
+    if not isinstance(headers, dict):
+        return False
+    headers[name] = value
+    shared = getattr(getattr(client, "_session_manager", None), "_headers", None)
+    if isinstance(shared, dict) and shared is not headers:
+        shared[name] = value
+    return True
+
+
+# ---------------------------------------------------------------- one worker in-process (profiling)
+
+
+def worker_asgi_app(target: str) -> Any:
+    """The ASGI app of one BentoML worker for ``module:Service``, built as ``bentoml serve`` builds it."""
+    from _bentoml_impl.loader import load
+    from bentoml._internal.context import server_context
+    from bentoml._internal.log import configure_server_logging
+
+    check_version()
+    configure_server_logging()
+    service = load(target, standalone_load=True)
+    server_context.service_type = "entry_service"
+    server_context.service_name = service.name
+    server_context.worker_index = 1
+    server_context.bento_name = service.name
+    server_context.bento_version = "not available"
+    return service.to_asgi(is_main=True)

@@ -1,13 +1,18 @@
-"""Safe image decoding for every service that takes uploads (vision, creative).
+"""Image decoding and encoding for every service that takes or returns images (vision, creative).
 
 Bytes and pixels are capped before a full decode: the header is read first, the declared size is
-checked against ``MAX_PIXELS``, and only JPEG, PNG and WebP are accepted. Every failure is a
-``ValueError`` with a message meant for the caller (a 4xx at the HTTP boundary).
+checked against ``MAX_PIXELS``, and only JPEG, PNG and WebP are accepted. Base64 text (standard or
+URL-safe alphabet, an optional ``data:image/...;base64,`` prefix) is decoded strictly, with the
+byte cap checked on the text's length first. Every failure is a ``ValueError`` with a message
+meant for the caller (a 4xx at the HTTP boundary).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
+import re
 import struct
 from typing import Any
 
@@ -39,8 +44,41 @@ def read_bytes(obj: Any, max_bytes: int = MAX_IMAGE_BYTES) -> bytes:
     return data
 
 
+_DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.I)
+
+
+def decode_base64(text: str, max_bytes: int = MAX_IMAGE_BYTES) -> bytes:
+    """Strict base64 (standard or URL-safe alphabet, optional ``data:`` prefix) with a size cap."""
+    text = _DATA_URL.sub("", text.strip(), count=1)
+    if not text:
+        raise ValueError("empty image: expected base64 of a JPEG, PNG or WebP file")
+    if len(text) > (max_bytes // 3 + 1) * 4 + 4:
+        raise ValueError(f"image larger than {max_bytes} bytes")
+    if "-" in text or "_" in text:
+        text = text.replace("-", "+").replace("_", "/")
+    text += "=" * (-len(text) % 4)
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("image is not valid base64") from None
+
+
+def decode_base64_image(text: str, *, max_bytes: int = MAX_IMAGE_BYTES, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """A JPEG/PNG/WebP image from base64 text (``decode_base64`` then ``decode_image``)."""
+    return decode_image(decode_base64(text, max_bytes), max_bytes=max_bytes, max_pixels=max_pixels)
+
+
 def decode_image(obj: Any, *, max_bytes: int = MAX_IMAGE_BYTES, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Decode an uploaded JPEG/PNG/WebP into an RGB or L image, or raise ``ValueError``."""
+    try:
+        return _decode(obj, max_bytes, max_pixels)
+    except ValueError:
+        raise
+    except Exception as exc:  # any other decoder failure on a broken header is the caller's bad file
+        raise ValueError(f"corrupt or truncated image ({type(exc).__name__})") from None
+
+
+def _decode(obj: Any, max_bytes: int, max_pixels: int) -> Image.Image:
     if isinstance(obj, Image.Image):
         return _check_loaded(obj, max_pixels)
     data = read_bytes(obj, max_bytes)
@@ -88,10 +126,11 @@ def _check_loaded(img: Image.Image, max_pixels: int) -> Image.Image:
     return img
 
 
-def encode_image(img: Image.Image, fmt: str = "PNG", quality: int = 90) -> bytes:
+def encode_image(img: Image.Image, fmt: str = "png", quality: int = 92) -> bytes:
+    """PNG (default) or JPEG bytes of an image."""
     buffer = io.BytesIO()
-    if fmt.upper() == "JPEG":
-        img.convert("RGB").save(buffer, format="JPEG", quality=quality)
+    if fmt.lower() in ("jpeg", "jpg"):
+        img.convert("RGB").save(buffer, format="JPEG", quality=quality, optimize=True)
     else:
-        img.save(buffer, format=fmt.upper())
+        img.save(buffer, format="PNG", optimize=False, compress_level=6)
     return buffer.getvalue()

@@ -1,6 +1,10 @@
 """How every service is declared: ``platform_service`` wraps ``bentoml.service`` and ``batch_api``
-wraps ``bentoml.api`` so that all services share auth, body limits, readiness, log redaction and
-the batching switch (``ADSERVE_BATCHING=false`` turns adaptive batching off for benchmarks).
+wraps ``bentoml.api`` so that all services share auth, body limits, readiness, log redaction,
+the serving settings (workers, access log) and the batching switches.
+
+Adaptive batching is chosen per API: ``batch_api(batched=...)`` is the API's default (the
+benchmarks decide it), ``ADSERVE_BATCHING_APIS`` lists the batched APIs for one deployment, and
+``ADSERVE_BATCHING=false`` turns batching off everywhere (the benchmarks' unbatched mode).
 """
 
 from __future__ import annotations
@@ -11,15 +15,15 @@ from typing import Any, TypeVar
 
 import bentoml
 
-from .bentoml_compat import install_dispatcher
+from .bentoml_compat import fix_output_media_types, install_capacity_answers, install_dispatcher
 from .managed_model import ManagedModel
 from .middleware import PlatformMiddleware
 from .model_info import ModelInfoResponse, describe
-from .overload import install as install_overload_answers
 from .redaction import install_redaction
-from .settings import get_settings
+from .settings import PlatformSettings, get_settings
 
 C = TypeVar("C", bound=type)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def managed_models(obj: object) -> list[ManagedModel[Any]]:
@@ -41,8 +45,8 @@ class PlatformService:
         return all(model.ready for model in managed_models(self))
 
     @bentoml.api(route="/noop")
-    def noop(self) -> dict[str, bool]:
-        """Does nothing: the HTTP floor for benchmarks (same server, same middleware)."""
+    async def noop(self) -> dict[str, bool]:
+        """Does nothing: the HTTP floor for benchmarks (same server, same middleware, no thread hop)."""
         return {"ok": True}
 
     @bentoml.api(route="/model_info")
@@ -52,31 +56,71 @@ class PlatformService:
         return ModelInfoResponse(service=str(name), models=[describe(m) for m in managed_models(self)])
 
 
-def platform_service(**service_kwargs: Any) -> Callable[[C], Any]:
-    """``bentoml.service`` plus the platform middleware.
+def serving_config(settings: PlatformSettings, service_kwargs: dict[str, Any], *, access_log: bool) -> dict[str, Any]:
+    """The service's BentoML config with the deployment's settings applied.
 
-    ``ADSERVE_MAX_CONCURRENCY`` and ``ADSERVE_TIMEOUT_S``, when set, override the service's
-    ``traffic`` values for one deployment (capacity tuning without a code change).
+    ``ADSERVE_MAX_CONCURRENCY`` and ``ADSERVE_TIMEOUT_S`` override ``traffic``; ``ADSERVE_WORKERS``
+    overrides the worker count, whose default is one per core (``cpu_count``) for a service that
+    declares none and asks for no GPU; ``ADSERVE_ACCESS_LOG`` overrides the service's access-log
+    default.
+    """
+    config = dict(service_kwargs)
+    traffic = dict(config.pop("traffic", {}) or {})
+    if settings.max_concurrency is not None:
+        traffic["max_concurrency"] = settings.max_concurrency
+    if settings.timeout_s is not None:
+        traffic["timeout"] = settings.timeout_s
+    config["traffic"] = traffic
+    if settings.workers is not None:
+        config["workers"] = settings.workers
+    elif "workers" not in config:
+        config["workers"] = 1 if "gpu" in (config.get("resources") or {}) else "cpu_count"
+    logging_config = dict(config.get("logging") or {})
+    enabled = access_log if settings.access_log is None else settings.access_log
+    logging_config["access"] = {**dict(logging_config.get("access") or {}), "enabled": enabled}
+    config["logging"] = logging_config
+    return config
+
+
+def platform_service(*, access_log: bool = True, **service_kwargs: Any) -> Callable[[C], Any]:
+    """``bentoml.service`` plus the platform middleware and serving settings (``serving_config``).
+
+    ``access_log=False`` for high-rate services: the access line per request costs a measurable
+    share of the event loop (docs/benchmarks.md).
     """
 
     def decorate(cls: C) -> Any:
-        install_overload_answers()
+        install_capacity_answers()
         settings = get_settings()
         install_dispatcher(settings.batch_wait_ms)
-        traffic = dict(service_kwargs.pop("traffic", {}) or {})
-        if settings.max_concurrency is not None:
-            traffic["max_concurrency"] = settings.max_concurrency
-        if settings.timeout_s is not None:
-            traffic["timeout"] = settings.timeout_s
-        svc = bentoml.service(traffic=traffic, **service_kwargs)(cls)
+        svc = bentoml.service(**serving_config(settings, service_kwargs, access_log=access_log))(cls)
+        fix_output_media_types(svc)
         svc.add_asgi_middleware(PlatformMiddleware)
         return svc
 
     return decorate
 
 
-def batch_api(*, max_batch_size: int, max_latency_ms: int, **api_kwargs: Any) -> Callable[..., Any]:
-    """``bentoml.api(batchable=True, ...)`` unless batching is switched off by configuration."""
-    if get_settings().batching:
-        return bentoml.api(batchable=True, max_batch_size=max_batch_size, max_latency_ms=max_latency_ms, **api_kwargs)
-    return bentoml.api(**api_kwargs)
+def api_key(func: Callable[..., Any]) -> str:
+    """``<capability>.<function>`` for an API defined in ``services/<capability>/``."""
+    parts = func.__module__.split(".")
+    capability = parts[1] if len(parts) > 1 and parts[0] == "services" else parts[0]
+    return f"{capability}.{func.__name__}"
+
+
+def batch_api(
+    *, max_batch_size: int, max_latency_ms: int, batched: bool = True, **api_kwargs: Any
+) -> Callable[[F], Any]:
+    """``bentoml.api(batchable=True, ...)`` when the API is batched (``PlatformSettings.batched``).
+
+    ``batched`` is the API's default; the same function serves either way (a list in, a list out).
+    """
+
+    def decorate(func: F) -> Any:
+        if get_settings().batched(api_key(func), batched):
+            return bentoml.api(
+                batchable=True, max_batch_size=max_batch_size, max_latency_ms=max_latency_ms, **api_kwargs
+            )(func)
+        return bentoml.api(**api_kwargs)(func)
+
+    return decorate

@@ -14,6 +14,7 @@ import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,8 +36,10 @@ class PlatformSettings(BaseSettings):
     )
     s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint; None means AWS S3.")
     s3_region: str = "us-east-1"
-    s3_max_attempts: int = Field(4, ge=1, le=20, description="Attempts for S3 calls at start-up.")
-    s3_backoff_s: float = Field(0.5, ge=0.0, le=60.0, description="First back-off delay, doubled per attempt.")
+    s3_max_attempts: int = Field(4, ge=1, le=20, description="Attempts per S3 call, first included (botocore).")
+    s3_retry_mode: Literal["standard", "adaptive", "legacy"] = Field(
+        "standard", description="botocore's retry mode (exponential back-off with jitter in 'standard')."
+    )
     s3_connect_timeout_s: float = Field(5.0, gt=0)
     s3_read_timeout_s: float = Field(30.0, gt=0)
 
@@ -79,6 +82,21 @@ class PlatformSettings(BaseSettings):
     max_concurrency: int | None = Field(None, ge=1, description="Overrides the service's traffic.max_concurrency.")
     timeout_s: float | None = Field(None, gt=0, description="Overrides the service's traffic.timeout (seconds).")
     batching: bool = Field(True, description="Adaptive batching on batchable APIs (off only for benchmarks).")
+    batching_apis: str | None = Field(
+        None,
+        description="Comma-separated '<capability>.<api>' names (e.g. 'vision.embed') served with adaptive batching, "
+        "or 'all'; unset = each API's default, chosen from the benchmarks (docs/benchmarks.md).",
+    )
+    workers: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="Worker processes per service. Each worker loads its own copy of the models, so memory grows "
+        "with the count (docs/benchmarks.md); unset = one per core for CPU services, the service's own value else.",
+    )
+    access_log: bool | None = Field(
+        None, description="BentoML's access log line per request; unset = off for high-rate services, on for others."
+    )
     batch_wait_ms: float = Field(
         0.0,
         ge=0.0,
@@ -94,6 +112,15 @@ class PlatformSettings(BaseSettings):
         if value != "local" and not value.startswith("s3://"):
             raise ValueError("model_store must be 'local' or an s3://bucket/prefix URL")
         return value.rstrip("/")
+
+    def batched(self, api: str, default: bool) -> bool:
+        """Whether the API ``<capability>.<name>`` is served with adaptive batching."""
+        if not self.batching:
+            return False
+        if self.batching_apis is None:
+            return default
+        wanted = {name.strip() for name in self.batching_apis.split(",") if name.strip()}
+        return "all" in wanted or api in wanted
 
     @property
     def uses_s3(self) -> bool:

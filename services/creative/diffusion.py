@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
+from services.core.device import pick_device as pick_torch_device
+from services.core.device import pick_dtype
+
 from .grouping import Call, CallParams, Job, plan_calls
 from .settings import CreativeSettings, get_creative_settings
 
@@ -156,11 +159,7 @@ def fit_to_multiple_of_8(image: Image.Image, longest: int) -> Image.Image:
 
 
 def pick_device(settings: CreativeSettings) -> str:
-    import torch
-
-    if settings.device == "cuda" or (settings.device == "auto" and torch.cuda.is_available()):
-        return "cuda"
-    return "cpu"
+    return pick_torch_device(settings.device, "ADSERVE_CREATIVE_DEVICE").type
 
 
 def load_pipelines(path: str, settings: CreativeSettings) -> tuple[Any, Any, str, str]:
@@ -171,7 +170,7 @@ def load_pipelines(path: str, settings: CreativeSettings) -> tuple[Any, Any, str
     device = pick_device(settings)
     if settings.torch_threads:
         torch.set_num_threads(settings.torch_threads)
-    dtype = torch.float16 if device == "cuda" and settings.fp16 else torch.float32
+    dtype = pick_dtype(torch.device(device), settings.fp16)
     text2img = AutoPipelineForText2Image.from_pretrained(path, dtype=dtype)
     text2img = text2img.to(device)
     if device == "cuda" and settings.attention_slicing:

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from PIL import Image
 
-from services.core.images import MAX_IMAGE_BYTES, decode_image
+from services.core.images import MAX_IMAGE_BYTES, decode_image, encode_image
 
 from .schemas import EncodedImage
 from .settings import get_creative_settings
@@ -29,22 +29,8 @@ def read_upload(path: Path | bytes) -> Image.Image:
 
 
 def safe_decode(source: BinaryIO | bytes, max_pixels: int) -> Image.Image:
-    """The platform decoder, with any decoder exception (broken headers) turned into ``ValueError``."""
-    try:
-        return decode_image(source, max_bytes=MAX_IMAGE_BYTES, max_pixels=max_pixels).convert("RGB")
-    except ValueError:
-        raise
-    except Exception as exc:  # PIL raises OSError, SyntaxError, struct.error ... on broken headers
-        raise ValueError(f"corrupt or truncated image ({type(exc).__name__})") from None
-
-
-def encode(image: Image.Image, fmt: str = "png", quality: int = 92) -> bytes:
-    buffer = io.BytesIO()
-    if fmt == "jpeg":
-        image.convert("RGB").save(buffer, format="JPEG", quality=quality, optimize=True)
-    else:
-        image.save(buffer, format="PNG", optimize=False, compress_level=6)
-    return buffer.getvalue()
+    """The platform decoder (``services.core.images``), as RGB."""
+    return decode_image(source, max_bytes=MAX_IMAGE_BYTES, max_pixels=max_pixels).convert("RGB")
 
 
 def to_base64(image: Image.Image, fmt: str = "png") -> EncodedImage:
@@ -52,7 +38,7 @@ def to_base64(image: Image.Image, fmt: str = "png") -> EncodedImage:
         content_type=CONTENT_TYPES[fmt],
         width=image.width,
         height=image.height,
-        data_base64=base64.b64encode(encode(image, fmt)).decode("ascii"),
+        data_base64=base64.b64encode(encode_image(image, fmt)).decode("ascii"),
     )
 
 

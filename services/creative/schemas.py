@@ -8,8 +8,6 @@ are checked here too and answered 422.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from typing import Annotated, Any, Literal
 
@@ -18,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from services.core import budgets
 from services.core.images import MAX_IMAGE_BYTES
+from services.core.images import decode_base64_image as decode_base64_image_core
 from services.core.schema_examples import schema_example
 from services.core.text_types import DisplayText, clean_display_text
 
@@ -25,7 +24,6 @@ from .banner_layout import STANDARD_SIZES
 from .settings import get_creative_settings
 
 OutputFormat = Literal["png", "jpeg"]
-_DATA_URL = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.I)
 
 
 # ----------------------------------------------------------------------------- reusable checks
@@ -72,20 +70,8 @@ def check_guidance(value: float | None) -> float | None:
 
 def decode_base64_image(value: str) -> Image.Image:
     """A JPEG/PNG/WebP image from base64 text (a ``data:image/...;base64,`` prefix is allowed)."""
-    from .image_io import safe_decode
-
-    text = _DATA_URL.sub("", value.strip(), count=1)
-    if not text:
-        raise ValueError("empty image: expected base64 of a JPEG, PNG or WebP file")
-    if len(text) > (MAX_IMAGE_BYTES // 3 + 1) * 4 + 4:
-        raise ValueError(f"image larger than {MAX_IMAGE_BYTES} bytes")
-    text = text.replace("-", "+").replace("_", "/")
-    text += "=" * (-len(text) % 4)
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("image is not valid base64") from None
-    return safe_decode(data, get_creative_settings().max_input_pixels)
+    limit = get_creative_settings().max_input_pixels
+    return decode_base64_image_core(value, max_bytes=MAX_IMAGE_BYTES, max_pixels=limit).convert("RGB")
 
 
 def check_base64_image(value: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import bentoml
-from annotated_types import MaxLen, MinLen
+from annotated_types import MaxLen
 from bentoml.exceptions import BentoMLException, InvalidArgument, ServiceUnavailable
 from bentoml.validators import ContentType
 from PIL import Image
@@ -23,6 +23,7 @@ from pydantic import Field
 from starlette.responses import Response
 
 from services.core import budgets
+from services.core.images import encode_image
 from services.core.managed_model import ManagedModel
 from services.core.service_kit import PlatformService, batch_api, platform_service
 
@@ -31,7 +32,7 @@ from . import handlers
 from .diffusion import DiffusionEngine, load_engine
 from .fonts import FontUnavailableError
 from .grouping import new_seed
-from .image_io import CONTENT_TYPES, encode, read_upload
+from .image_io import CONTENT_TYPES, read_upload
 from .schemas import (
     BannerRequest,
     BannerResponse,
@@ -64,7 +65,7 @@ VIDEO_ROUTE = "/style_video"
 
 
 def image_response(image: Image.Image, fmt: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(content=encode(image, fmt), media_type=CONTENT_TYPES[fmt], headers=headers)
+    return Response(content=encode_image(image, fmt), media_type=CONTENT_TYPES[fmt], headers=headers)
 
 
 def within_pixel_budget(*paths: Path) -> None:

@@ -39,6 +39,10 @@ from .schemas import (
 MAX_REQUESTS = 256
 MAX_ITEM_IDS = 1000
 R = TypeVar("R")
+# Adaptive batching does not pay for these APIs on CPU (batched ÷ unbatched 0.88–1.07 at 64 clients,
+# docs/benchmarks.md): off by default, ADSERVE_BATCHING_APIS=recommend.recommend,... turns it on.
+# When on, only a request that has queued this long is shed (503).
+QUEUE_DEADLINE_MS = 10_000
 
 
 def _as_response(key: str, items: list[Recommended], version: str) -> Recommendations:
@@ -75,8 +79,8 @@ def _per_row(
 
 @platform_service(
     name="recommend",
+    access_log=False,
     traffic={"timeout": 30, "max_concurrency": 512},
-    workers=1,
     threads=2,
     resources={"cpu": "2", "memory": "2Gi"},
 )
@@ -100,7 +104,7 @@ class RecommendService(PlatformService):
             model_version=version,
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=1000)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
     def recommend(
         self, requests: Annotated[list[RecommendRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -116,7 +120,7 @@ class RecommendService(PlatformService):
             version,
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=1000)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
     def similar_items(
         self, requests: Annotated[list[SimilarItemsRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -130,7 +134,7 @@ class RecommendService(PlatformService):
             version,
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=1000)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
     def recommend_for_profile(
         self, requests: Annotated[list[ProfileRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:

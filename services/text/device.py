@@ -1,14 +1,15 @@
-"""Where models run: CUDA with fp16 when present (or asked for), else CPU with fp32."""
+"""Where the text models run: the platform's rule (``services.core.device``), fp16 on CUDA."""
 
 from __future__ import annotations
 
 import torch
 
+from services.core.device import pick_device as pick_torch_device
+from services.core.device import pick_dtype
+
 from .settings import get_text_settings
 
 
 def pick_device() -> tuple[torch.device, torch.dtype]:
-    choice = get_text_settings().device
-    if choice == "cuda" or (choice == "auto" and torch.cuda.is_available()):
-        return torch.device("cuda"), torch.float16
-    return torch.device("cpu"), torch.float32
+    device = pick_torch_device(get_text_settings().device, "ADSERVE_TEXT_DEVICE")
+    return device, pick_dtype(device, fp16=True)

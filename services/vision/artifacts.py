@@ -18,6 +18,8 @@ from typing import Any
 import bentoml
 from safetensors.torch import save_file
 
+from services.core.metadata import metadata_safe
+
 from .index import SimilarityIndex
 from .net import CNNConfig, FashionCNN
 
@@ -41,17 +43,6 @@ def detect_format(model: bentoml.Model) -> str:
     if (path / "config.json").is_file():
         return FORMAT_HF
     raise ValueError(f"model {model.tag} is neither a vision CNN nor a Hugging Face image classifier")
-
-
-def metadata_safe(value: Any) -> Any:
-    """BentoML metadata accepts only basic types: drop None entries, tuples become lists, paths strings."""
-    if isinstance(value, dict):
-        return {str(k): metadata_safe(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [metadata_safe(v) for v in value if v is not None]
-    if isinstance(value, str | bool | int | float):
-        return value
-    return str(value)
 
 
 def _labels(fmt: str, extra: dict[str, str] | None) -> dict[str, str]:

@@ -21,6 +21,8 @@ import torch
 from PIL import Image
 from safetensors.torch import load_file
 
+from services.core.device import pick_device, pick_dtype
+
 from .artifacts import CATALOG_DIR, FORMAT_CNN, WEIGHTS_FILE, detect_format, read_cnn_config
 from .index import Match, SimilarityIndex, l2_normalise
 from .net import FashionCNN
@@ -53,21 +55,6 @@ class Backend(Protocol):
     def forward(self, pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(logits, penultimate features), both 2-d."""
         ...
-
-
-def resolve_device(preference: str) -> torch.device:
-    if preference == "cpu":
-        return torch.device("cpu")
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if preference == "cuda":
-        log.warning("ADSERVE_VISION_DEVICE=cuda but no CUDA device is visible; using the CPU")
-    return torch.device("cpu")
-
-
-def resolve_dtype(device: torch.device, fp16: bool) -> torch.dtype:
-    """Half precision only on CUDA: CPU kernels for fp16 convolutions are slow or missing."""
-    return torch.float16 if device.type == "cuda" and fp16 else torch.float32
 
 
 class CNNBackend:
@@ -195,8 +182,8 @@ class VisionRuntime:
 
 
 def build_backend(model: bentoml.Model, settings: VisionSettings) -> Backend:
-    device = resolve_device(settings.device)
-    dtype = resolve_dtype(device, settings.fp16)
+    device = pick_device(settings.device, "ADSERVE_VISION_DEVICE")
+    dtype = pick_dtype(device, settings.fp16)
     folder = Path(model.path)
     if detect_format(model) == FORMAT_CNN:
         return CNNBackend.from_folder(folder, device, dtype)

@@ -34,8 +34,8 @@ _settings = get_vision_settings()
 
 @platform_service(
     name="vision",
+    access_log=False,
     traffic={"timeout": 60, "max_concurrency": 256},
-    workers=1,
     resources={"cpu": "2", "memory": "2Gi"},
 )
 class VisionService(PlatformService):

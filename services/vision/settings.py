@@ -29,7 +29,9 @@ class VisionSettings(BaseSettings):
     )
     max_k: int = Field(100, ge=1, le=1000, description="Largest k for /similar_products.")
     max_batch_size: int = Field(64, ge=2, description="Adaptive batching: most images per model call.")
-    max_latency_ms: int = Field(500, ge=1, description="Adaptive batching: latency budget per request.")
+    max_latency_ms: int = Field(
+        10_000, ge=1, description="Adaptive batching: a request queued this long is shed with 503 (not a wait)."
+    )
     micro_batch: int = Field(64, ge=1, description="Images per forward pass inside one model call.")
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto = CUDA when available.")
     fp16: bool = Field(True, description="Half precision on CUDA (never on CPU).")

@@ -8,7 +8,6 @@ before the full decode, format allow-list) and shrinks it to the working size, s
 from __future__ import annotations
 
 import base64
-import binascii
 import io
 import re
 import warnings
@@ -20,7 +19,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from services.core.images import decode_image
+from services.core.images import decode_base64, decode_image
 from services.core.schema_examples import schema_example
 
 from .settings import get_vision_settings
@@ -42,22 +41,6 @@ def _example_png() -> str:
 
 
 EXAMPLE_IMAGE_B64 = _example_png()
-
-
-def decode_base64(text: str, max_bytes: int) -> bytes:
-    """Strict base64 (standard or URL-safe alphabet, optional ``data:`` prefix) with a size cap."""
-    text = _DATA_URL.sub("", text.strip(), count=1)
-    if not text:
-        raise ValueError("empty image: expected base64 of a JPEG, PNG or WebP file")
-    if len(text) > (max_bytes // 3 + 1) * 4 + 4:
-        raise ValueError(f"image larger than {max_bytes} bytes")
-    if "-" in text or "_" in text:
-        text = text.replace("-", "+").replace("_", "/")
-    text += "=" * (-len(text) % 4)
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("image is not valid base64") from None
 
 
 def sniff_format(data: bytes) -> str:

@@ -31,7 +31,7 @@ def store(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> Iterator[Arti
     bucket = f"models-{uuid.uuid4().hex[:8]}"
     s3_server.create_bucket(bucket)
     yield ArtifactStore(
-        PlatformSettings(model_store=f"s3://{bucket}/models", s3_endpoint_url=s3_server.endpoint, s3_backoff_s=0.01)
+        PlatformSettings(model_store=f"s3://{bucket}/models", s3_endpoint_url=s3_server.endpoint, s3_max_attempts=2)
     )
 
 
@@ -142,7 +142,6 @@ def test_store_down_gives_retries_then_a_clear_error() -> None:
             model_store="s3://bucket/models",
             s3_endpoint_url=f"http://127.0.0.1:{free_port()}",
             s3_max_attempts=3,
-            s3_backoff_s=0.01,
             s3_connect_timeout_s=0.5,
         )
     )

@@ -8,8 +8,11 @@ function of fixed cost, the way a slow machine sees it, and count shed requests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
+import random
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -139,3 +142,121 @@ def test_learnt_wait_is_capped_and_prediction_is_zero() -> None:
 def test_installed_in_the_service_app() -> None:
     bentoml_compat.install_dispatcher(0.0)
     assert service_app.CorkDispatcher is bentoml_compat.PlatformDispatcher
+
+
+async def _hold_after_burst(cls: type[dispatcher.CorkDispatcher]) -> tuple[list[float], list[float]]:
+    """Queue waits of a single client's requests before and after a burst of 64 closed-loop clients.
+
+    The batch costs 20 ms and the clients' next requests arrive spread over 30 ms; after the burst the optimizer refreshes its estimates (BentoML does so
+    every 5 s under traffic). Returns (waits before, waits after) in seconds.
+    """
+    waits: list[float] = []
+
+    class Recording(cls):  # type: ignore[misc,valid-type]
+        record_metrics = False
+
+        async def outbound_call(self, inputs_info: tuple[dispatcher.Job, ...], training: bool = False) -> None:
+            waits.append(time.time() - inputs_info[0].enqueue_time)
+            await super().outbound_call(inputs_info, training=training)
+
+    async def run_batch(items: tuple[int, ...]) -> list[int]:
+        await asyncio.sleep(0.02)
+        return list(items)
+
+    disp = Recording(max_latency_in_ms=5000, max_batch_size=128, fallback=_overloaded, get_batch_size=lambda _: 1)
+    call = disp(run_batch)
+    for i in range(12):
+        await call(i)
+    waits.clear()
+    for i in range(15):
+        await call(i)
+    before = list(waits)
+
+    rng = random.Random(0)
+
+    async def client() -> None:
+        for i in range(40):
+            await asyncio.sleep(rng.uniform(0.0, 0.03))  # the spread of HTTP round trips
+            with contextlib.suppress(Overloaded):
+                await call(i)
+
+    await asyncio.gather(*(client() for _ in range(64)))
+    disp.optimizer.trigger_refresh()
+    waits.clear()
+    for i in range(15):
+        await call(i)
+    after = list(waits)
+    disp.shutdown()
+    return before, after
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def test_stock_dispatcher_keeps_the_burst_wait() -> None:
+    """The bug: after the burst a lone request is held for about the burst's queueing time."""
+    before, after = asyncio.run(_hold_after_burst(dispatcher.CorkDispatcher))
+    assert _median(before) < 0.005 < 0.01 < _median(after)
+
+
+def test_platform_dispatcher_holds_nothing_after_a_burst() -> None:
+    bentoml_compat.PlatformDispatcher.max_wait_s = 0.0
+    before, after = asyncio.run(_hold_after_burst(bentoml_compat.PlatformDispatcher))
+    assert _median(before) < 0.005 and _median(after) < 0.005
+
+
+def test_list_output_media_type_is_fixed_once() -> None:
+    import bentoml
+
+    @bentoml.service
+    class Echo:
+        @bentoml.api(batchable=True)
+        def echo(self, xs: list[int]) -> list[int]:
+            return xs
+
+        @bentoml.api
+        def one(self, x: int) -> dict[str, int]:
+            return {"x": x}
+
+    assert Echo.apis["echo"].output_spec.media_type is None
+    assert "echo" in bentoml_compat.fix_output_media_types(Echo)
+    assert Echo.apis["echo"].output_spec.media_type == "application/json"
+    assert bentoml_compat.fix_output_media_types(Echo) == [], "a second pass finds nothing left to fix"
+
+
+def test_capacity_middleware_shape_relied_on() -> None:
+    from bentoml._internal.server.http import traffic
+
+    source = inspect.getsource(traffic)
+    for fragment in ("class MaxConcurrencyMiddleware", "self._semaphore", "self.skip_paths"):
+        assert fragment in source, f"bentoml's traffic module no longer has {fragment!r}"
+    bentoml_compat.install_capacity_answers()
+    assert traffic.MaxConcurrencyMiddleware is bentoml_compat.RetryAfterMaxConcurrency
+    factory = inspect.getsource(service_app.ServiceAppFactory)
+    assert "MaxConcurrencyMiddleware" in factory, "the service app no longer reads the class from traffic"
+
+
+def test_home_and_client_headers() -> None:
+    import os
+
+    assert bentoml_compat.bentoml_home() == Path(os.environ["BENTOML_HOME"])
+
+    from _bentoml_impl.client import RemoteProxy
+    from _bentoml_impl.client.proxy2 import AsyncClient
+
+    assert inspect.getsource(RemoteProxy).count("AsyncClient(") >= 1, "proxies no longer build proxy2.AsyncClient"
+    client = AsyncClient("http://127.0.0.1:9", server_ready_timeout=0)  # connects lazily
+    assert bentoml_compat.add_client_header(client, "X-API-Key", "k")
+    assert client.default_headers["X-API-Key"] == "k"
+    assert client._session_manager._headers["X-API-Key"] == "k", "the pooled session would not send it"
+    assert not bentoml_compat.add_client_header(object(), "X-API-Key", "k")
+
+
+def test_worker_entry_points_exist() -> None:
+    from _bentoml_impl import loader
+    from bentoml._internal.context import server_context
+
+    assert callable(loader.load)
+    for name in ("service_type", "service_name", "worker_index", "bento_name", "bento_version"):
+        assert hasattr(server_context, name), f"server_context.{name} is gone"

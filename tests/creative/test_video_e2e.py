@@ -181,6 +181,23 @@ def test_bad_input_is_400_before_any_task(server: BentoServer, clips: dict[str, 
         assert "task_id" not in resp.text, name
 
 
+def test_the_blocking_route_checks_the_same_and_answers_the_mp4(server: BentoServer, clips: dict[str, Path]) -> None:
+    upload = {"video": ("v.mp4", clips["short"].read_bytes(), "video/mp4")}
+    resp = server.client.post("/style_video", data={"preset": "pastel"}, files=upload)
+    assert resp.status_code == 200 and resp.headers["content-type"] == "video/mp4", resp.text
+    assert decode(resp.content)["frames"] == FRAMES
+    bad = server.client.post(
+        "/style_video",
+        data={"preset": "pastel", "video": "http://example.com/a.mp4"},
+        files={"style": ("s.png", to_bytes(style_photo()), "image/png")},
+    )
+    assert bad.status_code == 400 and "file upload" in bad.json()["error"]
+    bad = server.client.post(
+        "/style_video", data={"preset": "pastel"}, files={"video": ("v.mp4", b"junk" * 99, "video/mp4")}
+    )
+    assert bad.status_code == 400 and "not a readable video" in bad.json()["error"]
+
+
 def test_cancel_stops_a_running_job(server: BentoServer, clips: dict[str, Path]) -> None:
     resp = submit(server, {"preset": "ocean"}, video=clips["long"].read_bytes())
     assert resp.status_code == 200, resp.text

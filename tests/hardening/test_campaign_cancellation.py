@@ -33,7 +33,7 @@ from tests.support.bento_server import BentoServer
 from tests.support.ports import free_port
 from tests.support.slow_proxy import SlowProxy
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # two campaign servers of their own
 TARGET = "services.campaign.service:CampaignService"
 API_KEY = "cancel-key-71d0c2"
 HELD_AT_MOST_S = 10.0  # well below every dependency budget (120 s): what is still open then was left running

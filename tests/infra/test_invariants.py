@@ -56,11 +56,13 @@ def test_every_service_is_instantiated_from_the_catalog(stack: TfModule) -> None
     assert "local.service_catalog" in stack.locals["services"]
 
 
-def test_every_service_has_a_readiness_health_check_with_a_long_start_period(
+def test_liveness_in_the_container_readiness_at_the_load_balancer(
     catalog: dict, stack: TfModule, service_module: TfModule
 ) -> None:
     call = _service_call(stack)
-    assert call["health_check_path"] == "/readyz"
+    # ECS replaces a task whose container check fails: liveness only, so a model still loading (or
+    # retrying a failed first load with back-off) does not get its task killed.
+    assert call["health_check_path"] == "/livez"
     assert call["health_check_start_period"] == "${each.value.health_check_start_period}"
     for svc, cfg in catalog.items():
         minimum = 600 if cfg["gpu_count"] > 0 else 300
@@ -70,7 +72,7 @@ def test_every_service_has_a_readiness_health_check_with_a_long_start_period(
     assert "healthCheck" in app and "startPeriod" in app and "local.container_start_period" in app
     assert "local.health_check_command" in app
     assert "${var.health_check_path}" in service_module.locals["health_check_command"]
-    assert service_module.variables["health_check_path"]["default"] == "/readyz"
+    assert service_module.variables["health_check_path"]["default"] == "/livez"
     assert service_module.variables["container_port"]["default"] == 3000
     # ECS caps the container start period at 300 s; the service grace period covers the rest.
     assert "min(var.health_check_start_period, 300)" in service_module.locals["container_start_period"]
@@ -78,7 +80,7 @@ def test_every_service_has_a_readiness_health_check_with_a_long_start_period(
     assert svc["health_check_grace_period_seconds"] == "${local.grace_period}"
     assert "var.health_check_start_period" in service_module.locals["grace_period"]
 
-    # The ALB target groups check the same readiness path.
+    # The ALB target groups check readiness: no traffic before the model is loaded.
     edge = module_named("edge")
     assert edge.variables["services"]["type"].count("/readyz") == 1
     assert "health_check_path" in json.dumps(edge.modules["alb"]["target_groups"])

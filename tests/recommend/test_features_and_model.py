@@ -79,9 +79,9 @@ def test_report_written_with_plots(recommend_model: bentoml.Model, session_dir: 
 def test_model_metadata_accepts_full_data_lineage() -> None:
     import numpy as np
 
-    from services.recommend.training.pipeline import _metadata_safe
+    from services.core.metadata import metadata_safe
 
-    cleaned = _metadata_safe({"lineage": {"users_sampled": None, "rows": np.int64(3)}, "p": [np.float32(0.5), None]})
+    cleaned = metadata_safe({"lineage": {"users_sampled": None, "rows": np.int64(3)}, "p": [np.float32(0.5), None]})
     assert cleaned == {"lineage": {"rows": 3}, "p": [0.5]}
     with bentoml.models.create("metadata-check", metadata=cleaned) as model:
         pass

@@ -8,8 +8,10 @@ import pytest
 import torch
 from PIL import Image
 
+from services.core.device import pick_device as resolve_device
+from services.core.device import pick_dtype as resolve_dtype
 from services.vision.artifacts import FORMAT_CNN, FORMAT_HF, detect_format
-from services.vision.runtime import VisionRuntime, load_runtime, resolve_device, resolve_dtype
+from services.vision.runtime import VisionRuntime, load_runtime
 from services.vision.training.data import FASHION_CLASSES, FashionSplit
 from services.vision.training.pipeline import cpu_runtime_settings
 from tests.vision.samples import as_photo

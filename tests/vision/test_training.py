@@ -49,7 +49,7 @@ def test_stratified_holdout_is_disjoint_and_balanced() -> None:
 def test_model_metadata_drops_what_bentoml_cannot_store() -> None:
     from pathlib import Path
 
-    from services.vision.artifacts import metadata_safe
+    from services.core.metadata import metadata_safe
     from services.vision.training.trainer import TrainConfig
 
     meta = metadata_safe({"training": TrainConfig().model_dump(), "shape": (1, None, 2), "path": Path("/x")})

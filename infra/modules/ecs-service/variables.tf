@@ -94,9 +94,9 @@ variable "container_port" {
 ################################################################################
 
 variable "health_check_path" {
-  description = "Readiness endpoint used by the container health check (the ALB target group uses the same path)."
+  description = "Liveness endpoint of the container health check: ECS replaces a task that fails it, so it must not wait for the model (a first load that fails retries with back-off). The ALB target group checks /readyz, so traffic waits for the model."
   type        = string
-  default     = "/readyz"
+  default     = "/livez"
 }
 
 variable "health_check_start_period" {

@@ -3,10 +3,11 @@
 BentoML's ``<route>/submit`` stores the request and answers a task id at once; the work, and so
 any validation, happens later. Three routes get more here, everything else passes through:
 
-* ``POST <route>/submit``: the form is checked before the task is created: one video source, one
-  style, valid options, a style image that decodes, and the video probed with PyAV (container,
-  codec, size, rate, duration, truncation; ``probe``). A bad request is a 400 with a message and
-  no task. An accepted one gets its job record (queued, with the frame count) at once.
+* ``POST <route>/submit`` (and the blocking ``POST <route>``): the form is checked before the task
+  is created: one video source, one style, valid options, a style image that decodes, and the
+  video probed with PyAV (container, codec, size, rate, duration, truncation; ``probe``). A bad
+  request is a 400 with a message and no task. An accepted one gets its job record (queued, with
+  the frame count) at once.
 * ``GET <route>/status``: BentoML's answer plus the job record: ``state``, ``frames_done``,
   ``frames_total``, ``progress``, ``error``, ``result_uri``. A job whose worker died is reported
   ``failed`` (and BentoML's own record is corrected, so ``/get`` answers the error).
@@ -63,7 +64,10 @@ class VideoJobsMiddleware:
         if scope["type"] == "http":
             path, method = scope.get("path", ""), scope.get("method", "GET")
             if path == f"{self.route}/submit" and method == "POST":
-                await self._submit(scope, receive, send)
+                await self._submit(scope, receive, send, record=True)
+                return
+            if path == self.route and method == "POST":  # the blocking call BentoML generates too
+                await self._submit(scope, receive, send, record=False)
                 return
             if path == f"{self.route}/status" and method == "GET":
                 await self._status(scope, receive, send)
@@ -74,7 +78,7 @@ class VideoJobsMiddleware:
         await self.app(scope, receive, send)
 
     # ------------------------------------------------------------------ submit
-    async def _submit(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _submit(self, scope: Scope, receive: Receive, send: Send, *, record: bool) -> None:
         body = await _read_all(receive)
         try:
             info = await self._check(scope, body)
@@ -86,6 +90,9 @@ class VideoJobsMiddleware:
             return
         except VideoSourceUnavailableError as exc:
             await send_json(send, 503, {"error": str(exc)})
+            return
+        if not record:
+            await self.app(scope, _replay(body, receive), send)
             return
         captured: list[bytes] = []
 

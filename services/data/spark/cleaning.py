@@ -1,4 +1,4 @@
-"""The cleaning rules of ``services.recommend.training.cleaning`` on Spark DataFrames.
+"""The cleaning rules of ``services.data.cleaning`` on Spark DataFrames.
 
 Same rules, same order, same names, same counts. Instead of filtering after each rule (one Spark
 job per count), every rule marks the rows it removes in a ``removed_by`` column, looking only at

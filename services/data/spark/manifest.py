@@ -57,7 +57,7 @@ class LakeManifest:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
     def cleaning_fields(self) -> dict[str, Any]:
-        """The fields of ``services.recommend.training.cleaning.CleaningReport``."""
+        """The fields of ``services.data.cleaning.CleaningReport``."""
         return {
             "rows_in": self.rows_in,
             "removed": dict(self.removed),

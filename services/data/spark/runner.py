@@ -29,31 +29,78 @@ if TYPE_CHECKING:
 _CSV_TEXT = {"Invoice": str, "StockCode": str, "Description": str, "InvoiceDate": str, "Country": str}
 
 
-def default_source() -> str:
-    from services.recommend.training.data import dataset_path
+ADAPTER = "online-retail-ii"
+"""The adapter whose mapping and cleaning options the lake's pandas engine applies (the reference)."""
 
-    return str(dataset_path())
+
+def _adapter():  # type: ignore[no-untyped-def]
+    from services.data.adapters import adapter_path
+    from services.data.mapping import load_mapping
+
+    return load_mapping(adapter_path(ADAPTER))
+
+
+def default_source() -> str:
+    mapping = _adapter()
+    source = mapping.tables["interactions"].source
+    assert source is not None
+    return mapping.resolve(source, data_dir=get_settings().data_dir)
+
+
+def source_columns() -> list[str]:
+    spec = _adapter().tables["interactions"]
+    return [*spec.columns.values(), *spec.attributes.values()]
 
 
 def load_raw(source: str) -> pd.DataFrame:
     """The raw transactions from a CSV or Parquet file, local or on S3, with the required columns checked."""
-    from services.recommend.training.data import COLUMNS
-
+    columns = source_columns()
     fs, path = lake_io.filesystem(source)
     if source.rstrip("/").lower().endswith((".csv", ".csv.gz")):
         with fs.open_input_stream(path, compression="detect") as stream:
             frame = pd.read_csv(stream, dtype=_CSV_TEXT, keep_default_na=False, na_values=[""])
     else:
         frame = pq.read_table(path, filesystem=fs).to_pandas()
-    missing = [c for c in COLUMNS if c not in frame.columns]
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{source} lacks the required columns {missing} (has {list(frame.columns)})")
-    return frame.loc[:, COLUMNS]
+    return frame.loc[:, columns]
+
+
+def clean_transactions(raw: pd.DataFrame, hmac_key: bytes, outlier_factor: float):  # type: ignore[no-untyped-def]
+    """The contract's cleaning (``services.data.cleaning``, the adapter's options) in the lake's columns."""
+    import numpy as np
+
+    from services.core.privacy import pseudonymize
+    from services.data.cleaning import clean_interactions
+    from services.data.validation import ValidationReport, apply_mapping
+
+    mapping = _adapter()
+    report = ValidationReport(mapping.name)
+    frame = apply_mapping("interactions", raw, mapping.tables["interactions"], "source", report)
+    if frame is None or not report.ok:
+        raise ValueError(report.table())
+    options = mapping.cleaning.model_copy(update={"price_outlier_factor": outlier_factor})
+    lines, cleaning = clean_interactions(frame, options)
+    keys = {u: pseudonymize(u, hmac_key) for u in lines["user_id"].unique()}
+    clean = pd.DataFrame(
+        {
+            "user_id": lines["user_id"].map(keys).to_numpy(),
+            "item_id": lines["item_id"].to_numpy(),
+            "title": lines["title"].to_numpy(),
+            "quantity": lines["quantity"].to_numpy(dtype=np.int64),
+            "price": lines["price"].to_numpy(dtype=np.float64),
+            "ts": lines["timestamp"].to_numpy(),
+            "country": lines["country"].fillna("Unspecified").astype(str).to_numpy(),
+            "invoice": lines["order_id"].to_numpy(),
+        }
+    )
+    return clean, cleaning
 
 
 def pandas_lake(source: str, lake: str, hmac_key: bytes, outlier_factor: float) -> LakeManifest:
+
     from services.recommend.features import description_tokens, item_catalog, user_table
-    from services.recommend.training.cleaning import clean_transactions
 
     started = time.perf_counter()
     clean, report = clean_transactions(load_raw(source), hmac_key, outlier_factor)

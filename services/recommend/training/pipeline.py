@@ -6,11 +6,11 @@ import logging
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import bentoml
 import pandas as pd
 
+from services.core.metadata import metadata_safe
 from services.core.settings import get_settings
 
 from ..artifacts import PII_KEY_FINGERPRINT, save_model
@@ -19,17 +19,6 @@ from .reports import metrics_table, write_report
 from .trainer import TrainConfig, train_pipeline
 
 log = logging.getLogger(__name__)
-
-
-def _metadata_safe(value: Any) -> Any:
-    """BentoML metadata takes basic types only: drop None, turn numpy scalars into Python ones."""
-    if isinstance(value, dict):
-        return {str(k): _metadata_safe(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [_metadata_safe(v) for v in value if v is not None]
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def subsample(clean: pd.DataFrame, max_users: int, seed: int = 0) -> pd.DataFrame:
@@ -76,7 +65,7 @@ def run_training(
         "rows_clean": cleaning.get("rows_out"),
         "users_sampled": max_users,
     }
-    metadata = _metadata_safe(
+    metadata = metadata_safe(
         {
             **result.recommender.metadata,
             "lineage": lineage,

@@ -19,9 +19,9 @@ from typing import Any
 import bentoml
 import torch
 
+from services.core.metadata import metadata_safe
 from services.core.settings import get_settings
 
-from ..metadata import bentoml_safe
 from .data import REVIEW_DATASET, ReviewRecord, in_test_split, review_dataset, review_records
 from .loop import LoopConfig, auto_threads, train_steps
 from .reports import plot_loss_curve, report_dir, write_json
@@ -177,7 +177,7 @@ def train_summarizer(
         },
     }
     with bentoml.models.create(
-        cfg.model_name, metadata=bentoml_safe(metadata), labels={"capability": "text", "task": "review-summarization"}
+        cfg.model_name, metadata=metadata_safe(metadata), labels={"capability": "text", "task": "review-summarization"}
     ) as bento_model:
         model.save_pretrained(bento_model.path)
         tokenizer.save_pretrained(bento_model.path)

@@ -21,12 +21,12 @@ from typing import Any
 import bentoml
 import torch
 
+from services.core.metadata import metadata_safe
 from services.core.settings import get_settings
 
 from ..attributes import TITLE_SEPARATOR, v1_prompt
 from ..compliance import check_text
 from ..decoding import DecodeSetup, decode_batch
-from ..metadata import bentoml_safe
 from ..sampling import SamplingParams
 from .data import TitlePair, in_test_split, title_dataset, title_pairs
 from .loop import LoopConfig, auto_threads, train_steps
@@ -230,7 +230,7 @@ def train_generator(
         },
     }
     with bentoml.models.create(
-        cfg.model_name, metadata=bentoml_safe(metadata), labels={"capability": "text", "task": "title-generation"}
+        cfg.model_name, metadata=metadata_safe(metadata), labels={"capability": "text", "task": "title-generation"}
     ) as bento_model:
         model.save_pretrained(bento_model.path)
         tokenizer.save_pretrained(bento_model.path)

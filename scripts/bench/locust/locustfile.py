@@ -2,10 +2,10 @@
 from the shared data sets (see ``pools.py``).
 
     # everything behind one host (a gateway, or ./scripts/start.sh), headless, CSV results:
-    .venv/bin/locust -f scripts/loadtest/locustfile.py --host http://127.0.0.1:3000 \
+    .venv/bin/locust -f scripts/bench/locust/locustfile.py --host http://127.0.0.1:3000 \
         --headless -u 50 -r 10 -t 2m --csv var/reports/loadtest/run
     # one endpoint: name its class
-    .venv/bin/locust -f scripts/loadtest/locustfile.py --host http://127.0.0.1:3000 EmbedUser
+    .venv/bin/locust -f scripts/bench/locust/locustfile.py --host http://127.0.0.1:3000 EmbedUser
 
 Without ``--host`` each service's users go to ``ADSERVE_LOADTEST_<SERVICE>_URL`` (RECOMMEND,
 VISION, TEXT, CREATIVE, CAMPAIGN), else ``ADSERVE_LOADTEST_URL``, else http://127.0.0.1:3000.
@@ -25,7 +25,7 @@ from locust import FastHttpUser, between, constant, task
 # the repository root, for scripts.* and services.* (appended: locust removes sys.path[0] after the import)
 sys.path.append(str(Path(__file__).resolve().parents[2]))
 
-from scripts.loadtest import pools
+from scripts.bench.locust import pools
 
 DEFAULT_URL = os.environ.get("ADSERVE_LOADTEST_URL", "http://127.0.0.1:3000")
 WAIT_S = float(os.environ.get("ADSERVE_LOADTEST_WAIT_S", "0"))
