@@ -33,7 +33,10 @@ class _Frozen(BaseModel):
 class Route(_Frozen):
     path: str = Field(pattern=r"^/[a-z0-9_/]+$")
     method: str = Name
-    batchable: bool = False
+    batchable: bool = Field(False, description="Declared with adaptive batching (service_kit.batch_api).")
+    batched_by_default: bool = Field(
+        True, description="Batched unless configured otherwise (ADSERVE_BATCHING, ADSERVE_BATCHING_APIS)."
+    )
     content: Literal["json", "multipart", "ndjson"] = "json"
     task: bool = Field(
         False,

@@ -121,11 +121,26 @@ class ScoredItem(BaseModel):
 
 
 MAX_CATALOG_ITEMS = 500
+# The ids /known_items is asked about, with an example for the API schema (one known, one not).
+ItemIdsToCheck = Annotated[list[IdText], Field(json_schema_extra=schema_example(["85123A", "NO-SUCH-ITEM"]))]
 AttributeKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w .\-]+$")]
 
 
 class CatalogItem(_Strict):
     """An item added at run time; recommendable at once from its features (no retraining)."""
+
+    model_config = ConfigDict(
+        json_schema_extra=schema_example(
+            {
+                "item_id": "LINEN-CUSHION-NAVY",
+                "title": "NAVY LINEN CUSHION COVER",
+                "price": 4.95,
+                "description": "Square cushion cover in washed linen, navy blue.",
+                "category": "Home > Textiles > Cushions",
+                "attributes": {"colour": "navy", "material": "linen"},
+            }
+        )
+    )
 
     item_id: IdText
     title: DisplayText(200)  # type: ignore[valid-type]

@@ -32,7 +32,7 @@ from .schemas import (
     CatalogItem,
     CatalogItemsResponse,
     Explanation,
-    IdText,
+    ItemIdsToCheck,
     KnownItems,
     ProfileRequest,
     Recommendations,
@@ -119,7 +119,7 @@ class RecommendService(PlatformService):
         return self.recommender.get(), self.recommender.tag or "unknown"
 
     @bentoml.api(route="/known_items")
-    def known_items(self, item_ids: Annotated[list[IdText], MinLen(1), MaxLen(MAX_ITEM_IDS)]) -> KnownItems:
+    def known_items(self, item_ids: Annotated[ItemIdsToCheck, MinLen(1), MaxLen(MAX_ITEM_IDS)]) -> KnownItems:
         """Which item ids the served model's catalog holds (the campaign checks feedback with it)."""
         model, version = self._model()
         asked = list(dict.fromkeys(item_ids))

@@ -8,7 +8,10 @@ an endpoint to a service without the catalog (or the reverse) is caught here.
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,6 @@ from pydantic import ValidationError
 
 from services.core.capabilities import CATALOG_PATH, Capability, Catalog, get_catalog, load_catalog, shell_lines
 from services.core.managed_model import ManagedModel
-from services.core.service_kit import batch_capable
 from services.core.settings import PlatformSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,9 +42,35 @@ def _content(api: Any) -> str:
 def test_catalog_routes_are_the_service_apis(name: str) -> None:
     cap = CATALOG[name]
     apis = _service(cap).apis
-    served = {api.route: (method, batch_capable(api), _content(api)) for method, api in apis.items()}
-    listed = {r.path: (r.method, r.batchable, r.content) for r in (*cap.routes, *CATALOG.platform_routes)}
+    served = {api.route: (method, api.batchable, _content(api)) for method, api in apis.items()}
+    listed = {
+        r.path: (r.method, r.batchable and r.batched_by_default, r.content)
+        for r in (*cap.routes, *CATALOG.platform_routes)
+    }
     assert served == listed, f"{name}: services/catalog.yaml and {cap.service} disagree"
+
+
+BATCHABLE_WHEN_ALL_ON = """
+import importlib, json
+from services.core.capabilities import get_catalog
+out = {}
+for cap in get_catalog().capabilities.values():
+    svc = getattr(importlib.import_module(cap.module), cap.class_name)
+    out[cap.name] = sorted(a.route for a in svc.apis.values() if a.batchable)
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+def test_batchable_routes_are_the_ones_that_batch_when_every_api_may() -> None:
+    env = {**os.environ, "ADSERVE_BATCHING_APIS": "all", "PYTHONWARNINGS": "ignore"}
+    run = subprocess.run(
+        [sys.executable, "-c", BATCHABLE_WHEN_ALL_ON], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    served = json.loads(run.stdout.strip().splitlines()[-1])
+    listed = {c.name: sorted(r.path for r in c.routes if r.batchable) for c in CATALOG.capabilities.values()}
+    assert served == listed
 
 
 @pytest.mark.slow

@@ -20,7 +20,9 @@ def main(dataset: Path, reports: Path) -> None:
     from services.vision.training.pipeline import train_catalog_model
     from services.vision.training.trainer import TrainConfig as VisionConfig
 
-    cfg = TrainConfig(search_trials=1, bootstrap_resamples=100, use_embeddings=False, num_threads=1, clusters=4, min_df=2)
+    cfg = TrainConfig(
+        search_trials=1, bootstrap_resamples=100, use_embeddings=False, num_threads=1, clusters=4, min_df=2
+    )
     print("recommend", run_training(cfg, report_dir=reports / "recommend", data=dataset).tag, flush=True)
     print("generator", train_generator(TINY_GENERATOR, reports=reports / "text", data=dataset).tag, flush=True)
     print("summarizer", train_summarizer(TINY_SUMMARIZER, reports=reports / "text", data=dataset).tag, flush=True)
