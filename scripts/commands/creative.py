@@ -57,6 +57,7 @@ def train(
     sample_size: int = typer.Option(64, help="Latent side; the native image side is 8x this (64 -> 512 px)."),
     vocab_size: int = typer.Option(1000, help="BPE vocabulary size of the tokenizer."),
     limit: int | None = typer.Option(None, help="Use only the first N product titles."),
+    data: Path | None = typer.Option(None, help="An ingested data set (catalog titles); default: the Myntra adapter."),
     threads: int = typer.Option(2, help="torch CPU threads."),
 ) -> None:
     """Build the tiny random pipeline (tokenizer trained on product titles) as a new model version."""
@@ -64,8 +65,8 @@ def train(
     from services.creative.training.corpus import load_titles
     from services.creative.training.tiny_pipeline import TinyConfig, create_tiny_model
 
-    log.info("reading product titles for the tokenizer")
-    titles, lineage = load_titles(get_settings().data_dir, limit)
+    log.info("reading catalog titles for the tokenizer")
+    titles, lineage = load_titles(get_settings().data_dir, limit, data=data)
     log.info("training the tokenizer on %d titles and initialising the pipeline", len(titles))
     model = create_tiny_model(titles, TinyConfig(sample_size=sample_size, vocab_size=vocab_size), lineage=lineage)
     typer.echo(f"saved {model.tag} ({model.info.metadata['parameters']} parameters, random weights: outputs noise)")

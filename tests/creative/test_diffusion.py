@@ -23,7 +23,9 @@ def test_model_is_a_diffusers_folder_with_lineage(tiny_model: str) -> None:
         assert (Path(model.path) / part).exists(), part
     meta = model.info.metadata
     assert meta["weights"].startswith("random") and meta["tokenizer_corpus"]["rows"] == 3000
-    assert "styles.csv" in meta["tokenizer_corpus"]["source"]
+    corpus = meta["tokenizer_corpus"]
+    assert corpus["dataset"] == "myntra-fashion-product-styles" and corpus["column"] == "title"
+    assert corpus["sources"]["catalog"]["file"].endswith("styles.csv") and corpus["sources"]["catalog"]["sha256"]
 
 
 def test_loads_with_auto_pipeline_and_img2img_shares_components(engine: DiffusionEngine) -> None:

@@ -1,5 +1,5 @@
-"""Creative payloads: prompts and banner texts from Myntra product titles, product images from
-Fashion-MNIST (as colour product photos) for image tools."""
+"""Creative payloads: prompts and banner texts from catalog titles (the ingested Myntra styles),
+product images from Fashion-MNIST (as colour product photos) for image tools."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from typing import Any
 from PIL import Image
 
 from .context import PayloadContext
-from .text import _styles
+from .text import catalog
 from .vision import _test_images, encode_product
 
 PHOTO_SIDE = 128
 
 
 def _titles(ctx: PayloadContext, n: int, salt: int) -> list[str]:
-    styles = _styles(ctx.data_dir)
-    return [str(styles["productDisplayName"].iloc[int(i)]) for i in ctx.rng(salt).integers(0, len(styles), size=n)]
+    styles = catalog(ctx.data_dir)
+    return [str(styles["title"].iloc[int(i)]) for i in ctx.rng(salt).integers(0, len(styles), size=n)]
 
 
 def generate_bodies(ctx: PayloadContext, n: int) -> list[dict[str, Any]]:

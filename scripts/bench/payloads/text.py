@@ -1,5 +1,6 @@
-"""Text payloads: product attributes from the Myntra catalogue (styles.csv) for descriptions and
-the compliance guard, and real customer reviews grouped by product for summaries."""
+"""Text payloads: product attributes from the catalog of the ingested Myntra styles data set (the
+shipped adapter, ingested on first use) for descriptions and the compliance guard, and real
+customer reviews grouped by product for summaries."""
 
 from __future__ import annotations
 
@@ -9,16 +10,24 @@ from typing import Any
 
 import pandas as pd
 
+from services.data.contract import category_levels
+from services.data.dataset import Dataset, ensure_adapter_dataset
+
 from .context import PayloadContext
 
 TONES = ("neutral", "friendly", "premium", "sporty")
 MAX_REVIEWS = 12
+CATALOG_DATASET = "myntra-fashion-product-styles"
+ATTRIBUTE_LENGTHS = {"brand": 60, "colour": 40, "gender": 40, "season": 40, "usage": 30}  # ProductAttributes caps
 
 
 @cache
-def _styles(data_dir: Path) -> pd.DataFrame:
-    frame = pd.read_csv(data_dir / "myntra-fashion-product-styles" / "styles.csv", keep_default_na=False, dtype=str)
-    return frame[(frame["productDisplayName"] != "") & (frame["articleType"] != "")].reset_index(drop=True)
+def catalog(data_dir: Path) -> pd.DataFrame:
+    """Catalog rows with a title and a category, from the data set the text generator trains on."""
+    frame = Dataset.load(ensure_adapter_dataset(CATALOG_DATASET, data_dir)).catalog
+    titled = frame["title"].fillna("").astype(str).str.strip() != ""
+    categorised = frame["category"].map(lambda c: bool(category_levels(c)))
+    return frame[titled & categorised].reset_index(drop=True)
 
 
 @cache
@@ -29,20 +38,18 @@ def _reviews(data_dir: Path) -> pd.DataFrame:
 
 
 def attributes(row: pd.Series) -> dict[str, Any]:
-    """A catalogue row as the service's ``ProductAttributes`` (brand = first word of the title)."""
-    attrs: dict[str, Any] = {
-        "brand": row["productDisplayName"].split()[0][:40],
-        "category": [v for v in (row["masterCategory"], row["subCategory"], row["articleType"]) if v][:4],
-    }
-    for key, column in (("colour", "baseColour"), ("gender", "gender"), ("season", "season"), ("usage", "usage")):
-        if row[column] and row[column] != "NA":
-            attrs[key] = row[column]
+    """A catalog row as the service's ``ProductAttributes`` (the attributes it has a value for)."""
+    attrs: dict[str, Any] = {"category": [level[:40] for level in category_levels(row["category"])][:4]}
+    for key, max_len in ATTRIBUTE_LENGTHS.items():
+        value = row.get(key)
+        if isinstance(value, str) and value.strip():
+            attrs[key] = value.strip()[:max_len]
     return attrs
 
 
 def description_bodies(ctx: PayloadContext, n: int) -> list[dict[str, Any]]:
     """``/generate_description``: one catalogue product per request, a tone and a seed."""
-    styles = _styles(ctx.data_dir)
+    styles = catalog(ctx.data_dir)
     rng = ctx.rng(21)
     bodies = []
     for i in rng.integers(0, len(styles), size=n):
@@ -68,7 +75,7 @@ def summary_bodies(ctx: PayloadContext, n: int) -> list[dict[str, Any]]:
 def compliance_bodies(ctx: PayloadContext, n: int) -> list[dict[str, Any]]:
     """``/check_compliance`` (not batched): a review text checked against the product's attributes."""
     reviews = _reviews(ctx.data_dir)
-    styles = _styles(ctx.data_dir)
+    styles = catalog(ctx.data_dir)
     rng = ctx.rng(23)
     bodies = []
     for i in rng.integers(0, len(reviews), size=n):

@@ -1,36 +1,31 @@
-"""Text the tiny pipeline's tokenizer is trained on: Myntra product titles (``shared/data``).
+"""Text the tiny pipeline's tokenizer is trained on: the catalog titles of an ingested data set.
 
-Read with ``keep_default_na=False`` as the data set's notes ask; empty titles are skipped. The
-lineage (file, SHA-256, rows) goes into the model's metadata.
+By default the shipped Myntra styles adapter (``myntra-fashion-product-styles``), ingested on first
+use, as the text generator's training reads it. Empty titles are skipped. The data set's lineage
+(name, source files with their SHA-256, licence) goes into the model's metadata.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
 from pathlib import Path
 from typing import Any
 
-STYLES = Path("myntra-fashion-product-styles") / "styles.csv"
+from services.data.dataset import Dataset, ensure_adapter_dataset
+
+TITLE_DATASET = "myntra-fashion-product-styles"
 
 
-def load_titles(data_dir: Path, limit: int | None = None) -> tuple[list[str], dict[str, Any]]:
-    """Product display titles and their lineage."""
-    path = data_dir / STYLES
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} not found; the tokenizer corpus comes from the shared data sets")
+def load_titles(
+    data_dir: Path | None = None, limit: int | None = None, *, data: Path | None = None
+) -> tuple[list[str], dict[str, Any]]:
+    """Catalog titles and their lineage: from the ingested data set ``data``, or else the shipped
+    Myntra adapter ingested from the raw data sets under ``data_dir``."""
+    dataset = Dataset.load(data or ensure_adapter_dataset(TITLE_DATASET, data_dir))
     titles: list[str] = []
-    with path.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            title = (row.get("productDisplayName") or "").strip()
-            if title:
-                titles.append(title)
+    for value in dataset.catalog["title"]:
+        title = value.strip() if isinstance(value, str) else ""
+        if title:
+            titles.append(title)
             if limit is not None and len(titles) >= limit:
                 break
-    lineage = {
-        "source": str(STYLES),
-        "source_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "license": "permissive per the Kaggle uploader (Fashion Product Images Dataset, Param Aggarwal)",
-        "column": "productDisplayName",
-    }
-    return titles, lineage
+    return titles, {**dataset.lineage(), "column": "title"}
