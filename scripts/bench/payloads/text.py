@@ -1,6 +1,6 @@
-"""Text payloads: product attributes from the catalog of the ingested Myntra styles data set (the
-shipped adapter, ingested on first use) for descriptions and the compliance guard, and real
-customer reviews grouped by product for summaries."""
+"""Text payloads: product attributes from the catalog of the ingested Myntra styles data set for
+descriptions and the compliance guard, and real customer reviews (the ingested Women's E-Commerce
+Clothing Reviews) grouped by product for summaries. Both are shipped adapters, ingested on first use."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .context import PayloadContext
 TONES = ("neutral", "friendly", "premium", "sporty")
 MAX_REVIEWS = 12
 CATALOG_DATASET = "myntra-fashion-product-styles"
+REVIEW_DATASET = "womens-ecommerce-clothing-reviews"
 ATTRIBUTE_LENGTHS = {"brand": 60, "colour": 40, "gender": 40, "season": 40, "usage": 30}  # ProductAttributes caps
 
 
@@ -32,9 +33,11 @@ def catalog(data_dir: Path) -> pd.DataFrame:
 
 @cache
 def _reviews(data_dir: Path) -> pd.DataFrame:
-    frame = pd.read_csv(data_dir / "womens-ecommerce-clothing-reviews" / "womens_clothing_ecommerce_reviews.csv")
-    frame = frame.dropna(subset=["Review Text"])
-    return frame[frame["Review Text"].str.len() <= 2000].reset_index(drop=True)
+    """Reviews with a text of at most 2,000 characters (PII scrubbed at ingestion), from the shipped
+    reviews data set the summarizer trains on."""
+    frame = Dataset.load(ensure_adapter_dataset(REVIEW_DATASET, data_dir)).reviews
+    frame = frame[frame["text"].notna() & frame["rating"].notna()]
+    return frame[frame["text"].str.len() <= 2000].reset_index(drop=True)
 
 
 def attributes(row: pd.Series) -> dict[str, Any]:
@@ -61,13 +64,13 @@ def description_bodies(ctx: PayloadContext, n: int) -> list[dict[str, Any]]:
 def summary_bodies(ctx: PayloadContext, n: int) -> list[dict[str, Any]]:
     """``/summarize_reviews``: up to 12 reviews of one product (products with at least 5 reviews)."""
     reviews = _reviews(ctx.data_dir)
-    groups = [g for _, g in reviews.groupby("Clothing ID") if len(g) >= 5]
+    groups = [g for _, g in reviews.groupby("item_id") if len(g) >= 5]
     rng = ctx.rng(22)
     bodies = []
     for i in rng.integers(0, len(groups), size=n):
         group = groups[int(i)].head(MAX_REVIEWS)
-        items = [{"text": str(t), "rating": int(r)} for t, r in zip(group["Review Text"], group["Rating"], strict=True)]
-        product = {"product_id": str(group["Clothing ID"].iloc[0]), "reviews": items, "method": "extractive"}
+        items = [{"text": str(t), "rating": int(r)} for t, r in zip(group["text"], group["rating"], strict=True)]
+        product = {"product_id": str(group["item_id"].iloc[0]), "reviews": items, "method": "extractive"}
         bodies.append({"products": [product]})
     return bodies
 
@@ -80,5 +83,5 @@ def compliance_bodies(ctx: PayloadContext, n: int) -> list[dict[str, Any]]:
     bodies = []
     for i in rng.integers(0, len(reviews), size=n):
         row = styles.iloc[int(i) % len(styles)]
-        bodies.append({"text": str(reviews["Review Text"].iloc[int(i)]), "attributes": attributes(row)})
+        bodies.append({"text": str(reviews["text"].iloc[int(i)]), "attributes": attributes(row)})
     return bodies
