@@ -36,6 +36,7 @@ SERVICES = [
         ("recommend_model",),
         "/recommend_for_profile",
         {"requests": [{"country": "France", "k": 10}]},
+        fuzz_examples=250,  # seven operations
     ),
     ServiceUnderTest(
         "vision",
@@ -59,7 +60,7 @@ SERVICES = [
         ("tiny_model",),
         "/compose_banner",
         {"request": {"headline": "Summer sale", "formats": [{"width": 300, "height": 250}], "background": "flat"}},
-        fuzz_examples=180,
+        fuzz_examples=120,  # eleven operations with the video task routes
         env=(("ADSERVE_CREATIVE_MAX_SIDE", "128"), ("ADSERVE_CREATIVE_MAX_STEPS", "3")),
     ),
     ServiceUnderTest(
