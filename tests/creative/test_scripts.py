@@ -43,9 +43,10 @@ def test_prepare_builds_the_default_model_once(base_env: dict[str, str], tmp_pat
 
 def test_gpu_check_quick_on_cpu(base_env: dict[str, str], tmp_path: Path) -> None:
     env = {**os.environ, **base_env, "BENTOML_HOME": str(tmp_path / "empty"), "OUT": str(tmp_path / "out")}
-    done = run(["bash", "scripts/gpu_check.sh", "--quick"], env)
+    done = run(["bash", "scripts/gpu_check.sh", "--quick", "--docs-dir", str(tmp_path / "docs")], env)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads((tmp_path / "out" / "gpu_check.json").read_text())
+    assert list((tmp_path / "docs").glob("*.json")), "the per-device report goes to --docs-dir"
     creative = report["creative"]
     assert creative["device"] == "cpu" and creative["dtype"] == "float32"
     assert creative["img2img_shares_unet"] and creative["output_finite"]
