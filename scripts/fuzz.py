@@ -31,8 +31,11 @@ class FuzzResult:
 
 
 def run_fuzz(
-    url: str, api_key: str | None, examples: int, report: Path | None = None, seed: int | None = 1, workers: int = 2
+    url: str, api_key: str | None, examples: int, report: Path | None = None, seed: int | None = 1, workers: int = 1
 ) -> FuzzResult:
+    """One schemathesis worker by default: with several, hypothesis describes strategies by parsing lambda
+    sources from concurrent threads, and CPython 3.11's AST constructor is not thread-safe there
+    ("AST constructor recursion depth mismatch", an error of the fuzzer, not of the service)."""
     cmd = [SCHEMATHESIS, "run", f"{url.rstrip('/')}/docs.json", "--checks", CHECKS, "-n", str(examples)]
     cmd += ["--workers", str(workers), "--no-color", "--suppress-health-check", "all", "--generation-database", "none"]
     cmd += ["--request-timeout", "120"]
