@@ -31,12 +31,34 @@ def train(
     threads: int = typer.Option(2, help="LightFM threads."),
     max_users: int | None = typer.Option(None, help="Train on a random subset of users (quick runs)."),
     embeddings: bool = typer.Option(True, help="Cluster MiniLM embeddings of titles as item features."),
+    lake: str | None = typer.Option(
+        None, help="Train on a lake's cleaned rows (local path or s3://), either engine's."
+    ),
 ) -> None:
     """Clean, featurize, search, evaluate and save ``recommend-lightfm`` with its report."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     from services.recommend.training.pipeline import run_training
 
-    run_training(_config(trials, folds, threads, embeddings), max_users=max_users)
+    run_training(_config(trials, folds, threads, embeddings), max_users=max_users, lake=lake)
+
+
+@app.command("lake")
+def build_lake(
+    engine: str | None = typer.Option(None, help="pandas or spark (default ADSERVE_DATA_ENGINE, pandas)."),
+    source: str | None = typer.Option(
+        None, "--input", help="Raw CSV/Parquet path or s3:// URI (default: shipped data)."
+    ),
+    lake: str | None = typer.Option(
+        None, help="Lake root, local path or s3://bucket/prefix (default ADSERVE_DATA_LAKE)."
+    ),
+) -> None:
+    """Validate, clean, pseudonymize and featurize the raw data into the Parquet lake (manifest + _SUCCESS)."""
+    from services.data.spark.runner import build_lake as build
+
+    if engine not in (None, "pandas", "spark"):
+        raise typer.BadParameter("engine must be pandas or spark", param_hint="--engine")
+    manifest = build(source, lake, engine)  # type: ignore[arg-type]
+    typer.echo(manifest.to_json())
 
 
 @app.command()

@@ -53,9 +53,7 @@ def title_tokens(title: str = "title") -> Column:
 
 def item_table(clean: DataFrame) -> DataFrame:
     """item_id, title (of the first row), price (median), tokens."""
-    items = clean.groupBy("item_id").agg(
-        F.min_by("title", ROW).alias("title"), F.median("price").alias("price")
-    )
+    items = clean.groupBy("item_id").agg(F.min_by("title", ROW).alias("title"), F.median("price").alias("price"))
     return items.withColumn("tokens", title_tokens())
 
 

@@ -117,8 +117,7 @@ def write_lake(
     )
     item_table(clean).coalesce(1).write.mode("overwrite").parquet(join(lake, ITEMS))
     user_table(clean).coalesce(1).write.mode("overwrite").parquet(join(lake, USERS))
-    clean.unpersist()
-    marked.unpersist()
+    spark.catalog.clearCache()
 
     manifest = LakeManifest(
         engine="spark",

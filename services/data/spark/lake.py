@@ -50,7 +50,9 @@ def _exists(fs: pafs.FileSystem, path: str) -> bool:
     return fs.get_file_info(path).type != pafs.FileType.NotFound
 
 
-def write_lake(lake: str, clean: pd.DataFrame, items: pd.DataFrame, users: pd.DataFrame, manifest: LakeManifest) -> None:
+def write_lake(
+    lake: str, clean: pd.DataFrame, items: pd.DataFrame, users: pd.DataFrame, manifest: LakeManifest
+) -> None:
     """Interactions partitioned by date, the item and user tables, the manifest, then ``_SUCCESS``."""
     fs, root = filesystem(lake)
     fs.create_dir(root, recursive=True)
@@ -85,7 +87,11 @@ def write_lake(lake: str, clean: pd.DataFrame, items: pd.DataFrame, users: pd.Da
 def read_manifest(lake: str) -> LakeManifest:
     fs, root = filesystem(lake)
     if not _exists(fs, join(root, SUCCESS)):
-        state = "is incomplete (no _SUCCESS: still being written, or its writer failed)" if _exists(fs, root) else "does not exist"
+        state = (
+            "is incomplete (no _SUCCESS: still being written, or its writer failed)"
+            if _exists(fs, root)
+            else "does not exist"
+        )
         raise LakeNotReadyError(f"the lake at {lake} {state}")
     with fs.open_input_stream(join(root, MANIFEST)) as stream:
         return LakeManifest.from_json(stream.read().decode())

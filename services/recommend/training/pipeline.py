@@ -15,7 +15,7 @@ from services.core.archive_check import sha256_file
 from services.core.settings import get_settings
 
 from ..artifacts import PII_KEY_FINGERPRINT, save_model
-from .cleaning import clean_transactions
+from .cleaning import CleaningReport, clean_transactions
 from .data import dataset_path, load_transactions
 from .reports import metrics_table, write_report
 from .trainer import TrainConfig, train_pipeline
@@ -40,6 +40,22 @@ def subsample(clean: pd.DataFrame, max_users: int, seed: int = 0) -> pd.DataFram
     return clean[clean["user_id"].isin(set(users))].reset_index(drop=True)
 
 
+def clean_from_lake(lake: str) -> tuple[pd.DataFrame, CleaningReport, Path]:
+    """The cleaned rows and cleaning counts of a lake written by either engine (``services.data.spark``).
+
+    Refuses a lake whose ids were pseudonymized with another key: serving would refuse the model.
+    """
+    from services.data.spark.lake import read_interactions
+
+    clean, manifest = read_interactions(lake)
+    if manifest.key_fingerprint != get_settings().hmac_key_fingerprint():
+        raise ValueError(
+            f"the lake at {lake} was pseudonymized with another key (fingerprint {manifest.key_fingerprint}); "
+            "set ADSERVE_PII_HMAC_KEY to the key that wrote it"
+        )
+    return clean, CleaningReport(**manifest.cleaning_fields()), Path(manifest.source)
+
+
 def run_training(
     cfg: TrainConfig,
     *,
@@ -47,12 +63,17 @@ def run_training(
     report_dir: Path | None = None,
     raw: pd.DataFrame | None = None,
     embed: bool = True,
+    lake: str | None = None,
 ) -> bentoml.Model:
+    """Train and save ``recommend-lightfm``: from the raw data (cleaned here) or from a lake (``lake``)."""
     settings = get_settings()
     t0 = time.perf_counter()
     source = dataset_path()
-    raw = load_transactions(source) if raw is None else raw
-    clean, cleaning = clean_transactions(raw, settings.hmac_key())
+    if lake is not None:
+        clean, cleaning, source = clean_from_lake(lake)
+    else:
+        raw = load_transactions(source) if raw is None else raw
+        clean, cleaning = clean_transactions(raw, settings.hmac_key())
     print(cleaning.table(), flush=True)
     if max_users:
         clean = subsample(clean, max_users, cfg.seed)
@@ -73,6 +94,7 @@ def run_training(
         "rows_raw": cleaning.rows_in,
         "rows_clean": cleaning.rows_out,
         "users_sampled": max_users,
+        "lake": lake,
     }
     metadata = _metadata_safe(
         {
