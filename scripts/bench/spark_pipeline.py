@@ -14,6 +14,7 @@ after every run, so a run cut short still leaves its figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -62,10 +63,8 @@ def replicate(source: Path, copies: int, folder: Path) -> Path:
 def _tree_rss(proc: psutil.Process) -> int:
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
@@ -108,9 +107,9 @@ def crossover(results: list[dict[str, Any]]) -> str:
         by_scale.setdefault(r["scale"], {})[r["engine"]] = r
     for scale in sorted(by_scale):
         runs = by_scale[scale]
-        if all(runs.get(e, {}).get("status") == "ok" for e in ("pandas", "spark")):
-            if runs["spark"]["rows_per_s"] >= runs["pandas"]["rows_per_s"]:
-                return f"Spark local[2] is at least as fast as pandas from {scale}x"
+        both = all(runs.get(e, {}).get("status") == "ok" for e in ("pandas", "spark"))
+        if both and runs["spark"]["rows_per_s"] >= runs["pandas"]["rows_per_s"]:
+            return f"Spark local[2] is at least as fast as pandas from {scale}x"
     return "no crossover in the measured scales: pandas is faster at every scale both finished"
 
 

@@ -105,7 +105,7 @@ def test_pseudonyms_are_the_platform_ids(spark) -> None:
         spark_pseudonymize(frame["t"], T.StringType(), key).alias("t"),
         spark_pseudonymize(frame["t"], T.StringType(), long_key).alias("t_long"),
     ).collect()
-    for row, n, t in zip(got, numbers + [None], texts, strict=True):
+    for row, n, t in zip(got, [*numbers, None], texts, strict=True):
         if n is not None:
             assert row["n"] == pseudonymize(n, key)
         assert row["t"] == pseudonymize(t, key)
