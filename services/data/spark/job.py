@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
@@ -131,7 +131,7 @@ def write_lake(
         partitions=int(totals["days"]),
         key_fingerprint=key_fingerprint(hmac_key),
         seconds=round(time.perf_counter() - started, 2),
-        written_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        written_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),  # noqa: UP017 (EMR runs Python 3.9)
     )
     files.write(join(lake, MANIFEST), manifest.to_json().encode())
     files.write(join(lake, SUCCESS), b"")
