@@ -33,28 +33,79 @@ def _assert_same_lake(left: str, right: str) -> None:
     pd.testing.assert_frame_equal(lake_io.read_users(left), lake_io.read_users(right))
 
 
-def test_shipped_sample_same_counts_rows_and_features(spark, raw_sample: Path, tmp_path: Path) -> None:
-    pandas_manifest = build_lake(str(raw_sample), str(tmp_path / "pandas"), "pandas")
-    spark_manifest = build_lake(str(raw_sample), str(tmp_path / "spark"), "spark", spark)
-    assert spark_manifest.engine == "spark" and pandas_manifest.engine == "pandas"
-    assert spark_manifest.removed == pandas_manifest.removed
+@pytest.fixture(scope="module")
+def lakes(spark, raw_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The shipped sample cleaned into a lake by each engine."""
+    root = tmp_path_factory.mktemp("lakes")
+    for engine in ("pandas", "spark"):
+        manifest = build_lake(str(raw_sample), str(root / engine), engine, spark)  # type: ignore[arg-type]
+        assert manifest.engine == engine
+    return {engine: str(root / engine) for engine in ("pandas", "spark")}
+
+
+def test_shipped_sample_same_counts_rows_and_features(lakes: dict[str, str]) -> None:
+    spark_manifest = lake_io.read_manifest(lakes["spark"])
+    assert spark_manifest.removed == lake_io.read_manifest(lakes["pandas"]).removed
     # The sample exercises the rules that remove rows on the shipped data.
     for rule in ("missing_customer", "cancellation", "non_product_code", "price_outlier", "duplicate"):
         assert spark_manifest.removed[rule] > 0, rule
-    _assert_same_lake(str(tmp_path / "pandas"), str(tmp_path / "spark"))
-    assert (tmp_path / "spark" / "_SUCCESS").exists()
-    assert sorted(p.name for p in (tmp_path / "spark" / "interactions").iterdir())[0].startswith("date=")
+    _assert_same_lake(lakes["pandas"], lakes["spark"])
+    spark_lake = Path(lakes["spark"])
+    assert (spark_lake / "_SUCCESS").exists() and (spark_lake / "manifest.json").exists()
+    days = sorted(p.name for p in (spark_lake / "interactions").iterdir() if not p.name.startswith("."))
+    assert len(days) == spark_manifest.partitions and days[0].startswith("date=20")
 
     # Features as training computes them from the cleaned rows.
     from services.recommend.features import description_tokens, item_catalog, user_table
 
-    clean, _ = lake_io.read_interactions(str(tmp_path / "spark"))
-    items = lake_io.read_items(str(tmp_path / "spark"))
+    clean, _ = lake_io.read_interactions(lakes["spark"])
+    items = lake_io.read_items(lakes["spark"])
     expected = item_catalog(clean).sort_values("item_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(items[["item_id", "title", "price"]], expected)
     assert items["tokens"].map(list).tolist() == items["title"].map(description_tokens).tolist()
     users = user_table(clean).sort_values("user_id").reset_index(drop=True)
-    pd.testing.assert_frame_equal(lake_io.read_users(str(tmp_path / "spark")), users)
+    pd.testing.assert_frame_equal(lake_io.read_users(lakes["spark"]), users)
+
+
+def test_training_reads_the_lake_whichever_engine_wrote_it(lakes: dict[str, str], session_dir: Path) -> None:
+    from services.recommend.training.pipeline import clean_from_lake, run_training
+    from services.recommend.training.trainer import TrainConfig
+
+    from_pandas, report_pandas, _ = clean_from_lake(lakes["pandas"])
+    from_spark, report_spark, source = clean_from_lake(lakes["spark"])
+    pd.testing.assert_frame_equal(from_pandas, from_spark)
+    assert report_pandas == report_spark and source.name == "raw_sample.parquet"
+
+    cfg = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=4)
+    model = run_training(cfg, max_users=120, report_dir=session_dir / "reports" / "lake", lake=lakes["spark"])
+    assert model.info.metadata["lineage"]["lake"] == lakes["spark"]
+    assert model.info.metadata["cleaning"] == report_spark.removed
+
+
+def test_incomplete_lake_and_other_key_are_refused(lakes: dict[str, str], tmp_path: Path) -> None:
+    import shutil
+
+    from services.data.spark.manifest import LakeManifest
+    from services.recommend.training.pipeline import clean_from_lake
+
+    copy = tmp_path / "lake"
+    shutil.copytree(lakes["spark"], copy)
+    manifest = LakeManifest.from_json((copy / "manifest.json").read_text())
+    manifest.key_fingerprint = "0" * 16
+    (copy / "manifest.json").write_text(manifest.to_json())
+    with pytest.raises(ValueError, match="another key"):
+        clean_from_lake(str(copy))
+    (copy / "_SUCCESS").unlink()
+    with pytest.raises(lake_io.LakeNotReadyError, match="incomplete"):
+        clean_from_lake(str(copy))
+
+
+def test_missing_columns_are_named_by_both_engines(spark, tmp_path: Path) -> None:
+    source = tmp_path / "partial.csv"
+    source.write_text("Invoice,StockCode,Quantity\n1,10001,2\n")
+    for engine in ("pandas", "spark"):
+        with pytest.raises(ValueError, match=r"lacks the required columns \['Description'"):
+            build_lake(str(source), str(tmp_path / engine), engine, spark)  # type: ignore[arg-type]
 
 
 def test_edge_cases_same_as_pandas(spark, tmp_path: Path) -> None:

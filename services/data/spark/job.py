@@ -164,5 +164,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     manifest = write_lake(spark, args.input, args.lake, _key(spark, args.hmac_key_uri), args.outlier_factor)
     print(manifest.to_json(), file=sys.stdout, flush=True)
-    spark.stop()
     return 0
