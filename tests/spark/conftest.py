@@ -1,6 +1,6 @@
 """One local Spark session for every Spark test, and a sample of the shipped transactions.
 
-The sample keeps every row of a subset of stock codes (so each item's median price, canonical
+The sample keeps every row of a subset of stock codes (one in 40, and those with price outliers) (so each item's median price, canonical
 description and duplicates are those of the full data) plus every non-product code; the
 benchmark (scripts/bench/spark_pipeline.py) runs the full data and its replicas.
 """
@@ -32,6 +32,10 @@ def raw_sample(shared_data: Path, session_dir: Path) -> Path:
     codes = raw["StockCode"].astype(str).str.strip().str.upper()
     product = codes.str.match(r"^\d{5}[A-Za-z]{0,2}$")
     chosen = set(sorted(codes[product].unique())[::40])
+    # Plus the codes with price outliers (the rule removes only 79 rows of the full data).
+    kept = raw.assign(code=codes)[raw["Customer ID"].notna() & (raw["Quantity"] > 0) & (raw["Price"] > 0)]
+    ratio = kept["Price"] / kept.groupby("code")["Price"].transform("median")
+    chosen |= set(kept.loc[(ratio > 10) | (ratio < 0.1), "code"])
     sample = raw[codes.isin(chosen) | ~product].reset_index(drop=True)
     path = session_dir / "spark" / "raw_sample.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
