@@ -124,7 +124,7 @@ module "bucket" {
         prefix = "logs/"
       }
       expiration = {
-        days = var.log_retention_days
+        days = var.job_log_retention_days
       }
       noncurrent_version_expiration = {
         days = 1

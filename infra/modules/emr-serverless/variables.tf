@@ -60,10 +60,15 @@ variable "noncurrent_version_expiration_days" {
   default     = 30
 }
 
-variable "log_retention_days" {
-  description = "Days the job run logs under logs/ are kept."
+variable "job_log_retention_days" {
+  description = "Days the job run logs under logs/ are kept (at least a year, like every platform log)."
   type        = number
-  default     = 30
+  default     = 365
+
+  validation {
+    condition     = var.job_log_retention_days >= 365
+    error_message = "job_log_retention_days must be at least 365."
+  }
 }
 
 variable "kms_rotation_period_in_days" {
