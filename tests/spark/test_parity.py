@@ -116,8 +116,11 @@ def test_missing_columns_are_named_by_both_engines(spark, tmp_path: Path) -> Non
     source = tmp_path / "partial.csv"
     source.write_text("Invoice,StockCode,Quantity\n1,10001,2\n")
     for engine in ("pandas", "spark"):
-        with pytest.raises(ValueError, match=r"lacks the required columns \['Description'"):
+        with pytest.raises(ValueError, match=r"lacks the required columns \[") as error:
             build_lake(str(source), str(tmp_path / engine), engine, spark)  # type: ignore[arg-type]
+        named = str(error.value).split("columns ", 1)[1].split("]", 1)[0]
+        for column in ("Description", "InvoiceDate", "Price", "Customer ID", "Country"):
+            assert f"'{column}'" in named, (engine, column)
 
 
 def test_edge_cases_same_as_pandas(spark, tmp_path: Path) -> None:
