@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up a fresh machine for this project: system fonts, PostgreSQL and Chromium (tests), the project venv (.venv) with pinned
-# dependencies, idempotent (re-runs only what changed). Used by scripts/start.sh and scripts/test.sh.
+# Set up a fresh machine for this project: system fonts, PostgreSQL and Chromium (tests), Java (Spark), the project venv
+# (.venv) with pinned dependencies, idempotent (re-runs only what changed). Used by scripts/start.sh and scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +40,17 @@ if [ ! -x /usr/bin/chromium ]; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "warning: /usr/bin/chromium not found; the playground test needs it (apt-get install chromium)" >&2
+  fi
+fi
+
+# Java for the Spark pipeline (pyspark runs a local JVM; Spark tests are marked `spark`): Debian's default JRE
+# when root and missing, like PostgreSQL and Chromium above.
+if ! command -v java >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "installing Java (default-jre-headless)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+  else
+    echo "warning: java not found; the Spark pipeline and its tests need it (apt-get install default-jre-headless)" >&2
   fi
 fi
 

@@ -13,6 +13,7 @@ locals {
 
   model_bucket_name      = coalesce(var.model_bucket_name, "${local.name}-models-${local.account_id}")
   access_log_bucket_name = coalesce(var.access_log_bucket_name, "${local.name}-access-logs-${local.account_id}")
+  lake_bucket_name       = coalesce(var.lake_bucket_name, "${local.name}-lake-${local.account_id}")
 
   gpu_capacity_provider = "${local.name}-gpu"
 
@@ -76,11 +77,14 @@ module "platform_key" {
 module "access_logs" {
   source = "../modules/log-archive"
 
-  bucket_name        = local.access_log_bucket_name
-  source_bucket_arns = ["arn:${data.aws_partition.current.partition}:s3:::${local.model_bucket_name}"]
-  retention_days     = var.access_log_retention_days
-  force_destroy      = var.force_destroy_buckets
-  tags               = local.tags
+  bucket_name = local.access_log_bucket_name
+  source_bucket_arns = concat(
+    ["arn:${data.aws_partition.current.partition}:s3:::${local.model_bucket_name}"],
+    var.enable_data_lake ? ["arn:${data.aws_partition.current.partition}:s3:::${local.lake_bucket_name}"] : [],
+  )
+  retention_days = var.access_log_retention_days
+  force_destroy  = var.force_destroy_buckets
+  tags           = local.tags
 }
 
 module "model_store" {
@@ -92,6 +96,20 @@ module "model_store" {
   noncurrent_versions_to_keep        = var.model_noncurrent_versions_to_keep
   force_destroy                      = var.force_destroy_buckets
   tags                               = local.tags
+}
+
+# Data at scale (optional): the lake pipeline on EMR Serverless Spark, its lake bucket and job role.
+module "data_lake" {
+  source = "../modules/emr-serverless"
+  count  = var.enable_data_lake ? 1 : 0
+
+  name                 = local.name
+  bucket_name          = local.lake_bucket_name
+  access_log_bucket_id = module.access_logs.bucket_id
+  max_vcpu             = var.data_lake_max_vcpu
+  max_memory_gb        = var.data_lake_max_memory_gb
+  force_destroy        = var.force_destroy_buckets
+  tags                 = local.tags
 }
 
 module "secrets" {

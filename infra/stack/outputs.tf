@@ -67,3 +67,13 @@ output "vpc_id" {
   description = "VPC of the platform."
   value       = module.network.vpc_id
 }
+
+output "data_lake" {
+  description = "EMR Serverless application id, job role, lake URI and bucket for scripts/submit_spark.sh (null when enable_data_lake is false)."
+  value = var.enable_data_lake ? {
+    application_id = module.data_lake[0].application_id
+    job_role_arn   = module.data_lake[0].job_role_arn
+    lake_uri       = module.data_lake[0].lake_uri
+    bucket         = module.data_lake[0].bucket_id
+  } : null
+}

@@ -341,3 +341,27 @@ variable "feedback_ship_every_s" {
   type        = number
   default     = 300
 }
+
+variable "enable_data_lake" {
+  description = "Create the data lake: an EMR Serverless Spark application, its lake bucket (KMS, lifecycle) and a job role limited to the lake prefix."
+  type        = bool
+  default     = false
+}
+
+variable "lake_bucket_name" {
+  description = "Name of the lake bucket (default <project>-<environment>-lake-<account id>)."
+  type        = string
+  default     = null
+}
+
+variable "data_lake_max_vcpu" {
+  description = "Upper bound of the EMR Serverless application's vCPU."
+  type        = number
+  default     = 64
+}
+
+variable "data_lake_max_memory_gb" {
+  description = "Upper bound of the EMR Serverless application's memory in GB."
+  type        = number
+  default     = 256
+}

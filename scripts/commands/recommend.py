@@ -33,12 +33,36 @@ def train(
     data: Path | None = typer.Option(
         None, help="An ingested data set (`data ingest`); default: the shipped online-retail-ii adapter."
     ),
+    lake: str | None = typer.Option(
+        None, help="Train from a lake (`recommend lake`; local path or s3://) instead, whichever engine wrote it."
+    ),
 ) -> None:
     """Featurize an ingested data set, choose on the validation window, compare with the baselines, save ``recommend-lightfm``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     from services.recommend.training.pipeline import run_training
 
-    run_training(_config(trials, threads, embeddings), max_users=max_users, data=data)
+    if data is not None and lake is not None:
+        raise typer.BadParameter("give --data or --lake, not both", param_hint="--lake")
+    run_training(_config(trials, threads, embeddings), max_users=max_users, data=data, lake=lake)
+
+
+@app.command("lake")
+def build_lake(
+    engine: str | None = typer.Option(None, help="pandas or spark (default ADSERVE_DATA_ENGINE, pandas)."),
+    source: str | None = typer.Option(
+        None, "--input", help="Raw CSV/Parquet path or s3:// URI (default: shipped data)."
+    ),
+    lake: str | None = typer.Option(
+        None, help="Lake root, local path or s3://bucket/prefix (default ADSERVE_DATA_LAKE)."
+    ),
+) -> None:
+    """Validate, clean, pseudonymize and featurize the raw data into the Parquet lake (manifest + _SUCCESS)."""
+    from services.data.spark.runner import build_lake as build
+
+    if engine not in (None, "pandas", "spark"):
+        raise typer.BadParameter("engine must be pandas or spark", param_hint="--engine")
+    manifest = build(source, lake, engine)  # type: ignore[arg-type]
+    typer.echo(manifest.to_json())
 
 
 @app.command()

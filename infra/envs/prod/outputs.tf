@@ -62,3 +62,8 @@ output "gpu_autoscaling_group_name" {
   description = "Autoscaling group of the GPU fleet."
   value       = module.stack.gpu_autoscaling_group_name
 }
+
+output "data_lake" {
+  description = "EMR Serverless application, job role, lake URI and bucket for scripts/submit_spark.sh (null unless enable_data_lake)."
+  value       = module.stack.data_lake
+}

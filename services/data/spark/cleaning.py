@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
@@ -132,10 +133,16 @@ def duplicate(frame: DataFrame) -> DataFrame:
 
 
 def mark_rules(raw: DataFrame, outlier_factor: float = 10.0) -> DataFrame:
-    """Every input row with the rule that removed it (null: kept) and, on kept rows, the canonical title."""
+    """Every input row with the rule that removed it (null: kept) and, on kept rows, the canonical title.
+
+    Persists an intermediate copy; the caller releases it with ``spark.catalog.clearCache()`` when done.
+    """
     frame = prepare(raw)
     for rule in (missing_customer, cancellation, non_positive_quantity, non_product_code, non_positive_price):
         frame = rule(frame)
+    # The row rules run once, spread over every core; the aggregate rules below read this copy, not the input.
+    spread = frame.sparkSession.sparkContext.defaultParallelism * 2
+    frame = frame.repartition(spread).persist(StorageLevel.MEMORY_AND_DISK)
     frame = missing_description(frame)
     frame = price_outlier(frame, outlier_factor)
     return duplicate(frame)

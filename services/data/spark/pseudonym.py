@@ -33,7 +33,7 @@ def hmac_sha256_hex(message: Column, key: bytes) -> Column:
 
 def normalised_id(raw: Column, data_type: T.DataType) -> Column:
     """The id as text, like the pandas path: trimmed, and ``13085.0`` (an id read as a float) as ``13085``."""
-    if isinstance(data_type, T.FloatType | T.DoubleType):
+    if isinstance(data_type, (T.FloatType, T.DoubleType)):
         whole = (raw >= 0) & (raw == F.floor(raw)) & (raw < F.lit(1e15))
         return F.when(whole, raw.cast("bigint").cast("string")).otherwise(raw.cast("string"))
     text = F.regexp_replace(raw.cast("string"), r"^\s+|\s+$", "")

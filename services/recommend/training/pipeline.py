@@ -1,4 +1,4 @@
-"""End-to-end training entry point used by the CLI and the test suite: an ingested data set → BentoML model."""
+"""End-to-end training entry point used by the CLI and the test suite: an ingested data set or a lake → BentoML model."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from services.core.metadata import metadata_safe
 from services.core.settings import get_settings
 
 from ..artifacts import PII_KEY_FINGERPRINT, save_model
-from .data import load_training_data
+from .data import load_lake_training_data, load_training_data
 from .reports import metrics_table, quality_markdown, write_report
 from .trainer import TrainConfig, train_pipeline
 
@@ -34,14 +34,17 @@ def run_training(
     report_dir: Path | None = None,
     data: Path | None = None,
     embed: bool = True,
+    lake: str | None = None,
 ) -> bentoml.Model:
-    """Train on the data set folder ``data`` (default: the shipped default data set)."""
+    """Train on the data set folder ``data`` (default: the shipped default data set) or on the lake ``lake``."""
+    if data is not None and lake is not None:
+        raise ValueError("train on a data set (data) or a lake (lake), not both")
     settings = get_settings()
     t0 = time.perf_counter()
-    training = load_training_data(data)
-    cleaning = training.dataset.manifest.get("cleaning", {})
+    training = load_lake_training_data(lake) if lake is not None else load_training_data(data)
+    cleaning = training.cleaning
     clean = training.lines
-    print(f"data set {training.dataset.name}: {len(clean):,} interactions, {len(training.catalog):,} items", flush=True)
+    print(f"data set {training.name}: {len(clean):,} interactions, {len(training.catalog):,} items", flush=True)
     catalog = training.catalog
     if max_users:
         clean = subsample(clean, max_users, cfg.seed)
@@ -60,7 +63,7 @@ def run_training(
     result.report["cleaning"] = cleaning
     result.report["train_config"] = asdict(cfg)
     lineage = {
-        **training.dataset.lineage(),
+        **training.lineage,
         "rows_raw": cleaning.get("rows_in"),
         "rows_clean": cleaning.get("rows_out"),
         "users_sampled": max_users,

@@ -1,0 +1,86 @@
+"""The Spark job ships to EMR Serverless as plain files: pyspark and the standard library only."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+JOB_MODULES = ("schema", "pseudonym", "cleaning", "features", "manifest", "job", "entry")
+
+
+def test_job_modules_import_only_pyspark_and_the_standard_library() -> None:
+    allowed = set(sys.stdlib_module_names) | {"pyspark", "services"}
+    for name in JOB_MODULES:
+        tree = ast.parse((REPO / "services" / "data" / "spark" / f"{name}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:  # relative: another job module
+                assert node.module in JOB_MODULES, f"{name}.py imports .{node.module}"
+            elif isinstance(node, ast.ImportFrom | ast.Import):
+                modules = [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                for module in modules:
+                    assert module and module.split(".")[0] in allowed, f"{name}.py imports {module}"
+                    if module.startswith("services"):
+                        assert module == "services.data.spark.job", f"{name}.py imports {module}"
+
+
+def test_same_constants_as_the_pandas_path() -> None:
+    """The job's copies of project constants (it cannot import them on EMR) equal the pandas path's.
+
+    The pandas engine cleans through the data contract (``services.data.cleaning``) with the options
+    of the runner's adapter mapping; the Spark job spells the same columns, rules and patterns out.
+    """
+    from services.core.privacy import PSEUDONYM_PREFIX
+    from services.core.settings import KEY_FINGERPRINT_MESSAGE, MIN_HMAC_KEY_BYTES
+    from services.data import cleaning as contract_cleaning
+    from services.data.adapters import adapter_path
+    from services.data.mapping import load_mapping
+    from services.data.spark import cleaning, features, job, pseudonym, runner, schema
+    from services.data.spark.settings import DataSettings
+    from services.recommend import features as pandas_features
+
+    mapping = load_mapping(adapter_path(runner.ADAPTER))
+    options, spec = mapping.cleaning, mapping.tables["interactions"]
+    assert sorted(schema.REQUIRED_COLUMNS) == sorted(runner.source_columns())
+    assert cleaning.RULES == contract_cleaning.RULES
+    assert options.item_id_pattern == cleaning.PRODUCT_CODE
+    excluded = contract_cleaning._excluded(options.excluded_title_words)
+    assert excluded is not None and cleaning.EXCLUDED_WORDS.removeprefix("(?iU)") == excluded.pattern
+    source = {**spec.columns, **spec.attributes}
+    duplicate_key = {source[c] for c in contract_cleaning.DUPLICATE_KEY if c in source}
+    assert set(cleaning.DUPLICATE_KEY) == duplicate_key
+    assert DataSettings.model_fields["outlier_factor"].default == options.price_outlier_factor
+    # features.py keeps its own copy of the stop words: the job ships without numpy/scipy.
+    assert len(features.STOP_WORDS) == len(set(features.STOP_WORDS))
+    assert set(features.STOP_WORDS) == pandas_features.STOP_WORDS
+    assert pseudonym.PSEUDONYM_PREFIX == PSEUDONYM_PREFIX
+    assert (job.KEY_FINGERPRINT_MESSAGE, job.MIN_KEY_BYTES) == (KEY_FINGERPRINT_MESSAGE, MIN_HMAC_KEY_BYTES)
+
+
+def test_submit_spark_dry_run_packages_the_job_and_starts_a_run(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            "bash",
+            "scripts/submit_spark.sh",
+            "--dry-run",
+            "--application-id",
+            "00abc",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/adserve-dev-data-lake-job",
+            "--bucket",
+            "adserve-dev-lake",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "adserve_spark.zip: 9 files" in out
+    assert "+ aws s3 cp services/data/spark/entry.py s3://adserve-dev-lake/jobs/" in out
+    assert "+ aws emr-serverless start-job-run --application-id 00abc" in out
+    assert '"--lake", "s3://adserve-dev-lake/lake"' in out and "--py-files s3://adserve-dev-lake/jobs/" in out
