@@ -68,7 +68,7 @@ def build_recommend_full_size(data_dir: Path, work_dir: Path) -> str:
     from services.recommend.training.pipeline import run_training
     from services.recommend.training.trainer import TrainConfig
 
-    cfg = TrainConfig(search_trials=1, cv_folds=2, use_embeddings=False, num_threads=1, clusters=8)
+    cfg = TrainConfig(search_trials=1, bootstrap_resamples=200, use_embeddings=False, num_threads=1, clusters=8)
     return str(run_training(cfg, report_dir=work_dir / "reports" / "recommend").tag)
 
 
