@@ -90,7 +90,7 @@ def prepare(threads: int = typer.Option(2, help="torch CPU threads.")) -> None:
         return
     except NotFound:
         pass
-    train(sample_size=64, vocab_size=1000, limit=None, threads=threads)
+    train(sample_size=64, vocab_size=1000, limit=None, threads=threads, data=None)
 
 
 @app.command()

@@ -139,7 +139,7 @@ def prepare() -> None:
         return
     except (LookupError, bentoml.exceptions.NotFound):
         typer.echo(f"recommend: {ref} missing, training the default model (about 5-10 minutes on 2 cores)")
-    train(trials=4, threads=2, max_users=None, embeddings=True, data=None)
+    train(trials=4, threads=2, max_users=None, embeddings=True, data=None, lake=None)
 
 
 @app.command()

@@ -97,6 +97,7 @@ def test_vision_reads_catalog_images_or_an_image_folder(pristine: Path, tmp_path
 
 
 def test_event_types_weight_the_recommenders_interactions() -> None:
+    from services.recommend.training.quality import decayed_weights
     from services.recommend.training.trainer import TrainConfig, prepare
 
     lines = pd.DataFrame(
@@ -110,8 +111,12 @@ def test_event_types_weight_the_recommenders_interactions() -> None:
         }
     )
     prep = prepare(lines, TrainConfig(use_embeddings=False, min_df=1), None)
-    weights = prep.weights(lines)
-    assert weights is not None
-    assert weights[prep.user_index["u1"], prep.item_index["a"]] == 1.0  # the strongest event of the pair
-    assert weights[prep.user_index["u1"], prep.item_index["b"]] == 0.5
-    assert prep.weights(lines.assign(weight=1.0)) is None  # purchases only: plain binary interactions
+    shape = (len(prep.users), len(prep.items))
+    # No time decay (half-life 0): the sample weight of a pair is its strongest event's weight.
+    ones, weights = decayed_weights(lines, prep.user_index, prep.item_index, shape, lines["ts"].max(), 0.0)
+    dense = weights.toarray()
+    assert dense[prep.user_index["u1"], prep.item_index["a"]] == 1.0  # the strongest event of the pair
+    assert dense[prep.user_index["u1"], prep.item_index["b"]] == 0.5
+    assert ones.toarray().max() == 1.0 and ones.nnz == weights.nnz  # binary interactions, same entry order
+    _, plain = decayed_weights(lines.assign(weight=1.0), prep.user_index, prep.item_index, shape, lines["ts"].max(), 0)
+    assert set(plain.data) == {1.0}  # purchases only: plain binary interactions
