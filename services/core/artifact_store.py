@@ -96,7 +96,7 @@ class ArtifactStore:
     def bucket(self) -> str:
         return self.settings.s3_bucket_and_prefix[0]
 
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
+    def call(self, what: str, fn: Callable[[], T]) -> T:
         """Run an S3 call; botocore retries it (``ADSERVE_S3_RETRY_MODE``, ``ADSERVE_S3_MAX_ATTEMPTS``).
 
         A missing key is ``ArtifactNotFoundError``; a failure left after botocore's retries (server
@@ -160,7 +160,7 @@ class ArtifactStore:
         """The alias document (with its write token), from S3 when configured, else local; None if unset."""
         if self.settings.uses_s3:
             try:
-                obj = self._call(
+                obj = self.call(
                     f"alias {name}:{alias}",
                     lambda: self.client.get_object(Bucket=self.bucket, Key=self._key(name, "aliases", alias)),
                 )
@@ -197,7 +197,7 @@ class ArtifactStore:
     def _require_version(self, name: str, version: str) -> None:
         """An alias may only point at a version whose manifest is published (local store: the model)."""
         if self.settings.uses_s3:
-            self._call(
+            self.call(
                 f"manifest of {name}:{version}",
                 lambda: self.client.head_object(Bucket=self.bucket, Key=self._key(name, f"{version}.manifest.json")),
             )
@@ -227,7 +227,7 @@ class ArtifactStore:
         key = self._key(name, "aliases", alias)
         condition = {"IfMatch": expected.token} if expected is not None and expected.token else {"IfNoneMatch": "*"}
         try:
-            answer = self._call(
+            answer = self.call(
                 f"set alias {name}:{alias}",
                 lambda: self.client.put_object(
                     Bucket=self.bucket, Key=key, Body=record.to_bytes(), ContentType="application/json", **condition
@@ -276,7 +276,7 @@ class ArtifactStore:
             bentoml.models.export_model(model.tag, str(archive))
             digest, size = sha256_file(archive), archive.stat().st_size
             key = self._key(name, f"{version}.bentomodel")
-            self._call(
+            self.call(
                 f"upload {name}:{version}",
                 lambda: self.client.upload_file(
                     str(archive), self.bucket, key, Config=TransferConfig(multipart_threshold=64 * 1024 * 1024)
@@ -291,7 +291,7 @@ class ArtifactStore:
             "metadata": _jsonable(model.info.metadata),
             "labels": dict(model.info.labels),
         }
-        self._call(
+        self.call(
             f"upload manifest {name}:{version}",
             lambda: self.client.put_object(
                 Bucket=self.bucket,
@@ -321,7 +321,7 @@ class ArtifactStore:
         if not force and (existing := self.local_model(ref)) is not None:
             return existing
         label = f"artifact {ref} from {self.settings.model_store}"
-        body = self._call(
+        body = self.call(
             f"manifest of {ref}",
             lambda: self.client.get_object(Bucket=self.bucket, Key=self._key(ref.name, f"{ref.version}.manifest.json")),
         )
@@ -332,7 +332,7 @@ class ArtifactStore:
             raise ArtifactIntegrityError(f"{label}: unreadable manifest ({exc})") from exc
         with tempfile.TemporaryDirectory(prefix="adserve-pull-") as tmp:
             archive = Path(tmp) / f"{ref.version}.bentomodel"
-            self._call(
+            self.call(
                 f"download {ref}",
                 lambda: self.client.download_file(
                     self.bucket,

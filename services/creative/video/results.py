@@ -33,7 +33,7 @@ class ResultStore:
         if self.settings.uses_s3:
             key = self.artifacts._key(RESULTS_FOLDER, name)
             bucket = self.artifacts.bucket
-            self.artifacts._retry(
+            self.artifacts.call(
                 f"upload video result {task_id}",
                 lambda: self.artifacts.client.upload_file(
                     str(path), bucket, key, ExtraArgs={"ContentType": "video/mp4"}
@@ -55,11 +55,11 @@ class ResultStore:
             raise VideoInputError(f"bucket '{bucket}' is not one the service may read videos from")
         client = self.artifacts.client
         try:
-            head = self.artifacts._retry(f"video {uri}", lambda: client.head_object(Bucket=bucket, Key=key))
+            head = self.artifacts.call(f"video {uri}", lambda: client.head_object(Bucket=bucket, Key=key))
             size = int(head.get("ContentLength", 0))
             if size > creative.video_max_bytes:
                 raise VideoInputError(f"video file has {size} bytes, more than the limit of {creative.video_max_bytes}")
-            self.artifacts._retry(f"video {uri}", lambda: client.download_file(bucket, key, str(dest)))
+            self.artifacts.call(f"video {uri}", lambda: client.download_file(bucket, key, str(dest)))
         except ArtifactNotFoundError:
             raise VideoInputError(f"no video at {uri}") from None
         except ArtifactStoreUnavailableError as exc:
