@@ -20,6 +20,7 @@ import bentoml
 import httpx
 import pytest
 
+from services.core.aliases import read_local
 from services.core.feedback.sqlite import SqliteFeedbackStore
 from services.recommend.model import Recommender
 from tests.campaign.conftest import RetailSplit
@@ -79,7 +80,9 @@ def test_swap_under_concurrent_load(
         )
         assert job.returncode == 0 and job.stdout.startswith("promote"), job.stdout + job.stderr
         alias = home / "aliases" / NAME / "production"
-        new_version = alias.read_text().strip()
+        record = read_local(alias)  # the alias document: current and previous
+        assert record is not None
+        new_version = record.current
         assert new_version != version
         deadline = time.monotonic() + 60
         while not any(r[1].endswith(new_version) for r in results[-50:]) and time.monotonic() < deadline:
