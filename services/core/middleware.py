@@ -190,7 +190,7 @@ class PlatformMiddleware:
         if body is None:
             await send_json(send, 413, self._too_large())
             return
-        replay = _replayer(body, receive)
+        replay = replay_body(body, receive)
         if media_type in FORM_TYPES and (problem := await _form_problem(scope, body)):
             await send_json(send, 400, {"error": f"malformed {media_type} body", "detail": problem})
             return
@@ -232,7 +232,8 @@ class PlatformMiddleware:
                 return b"".join(chunks)
 
 
-def _replayer(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """An ASGI ``receive`` that hands a body already read to the app once, then defers to ``receive``."""
     sent = False
 
     async def replay() -> Message:
@@ -249,7 +250,7 @@ async def _form_problem(scope: Scope, body: bytes) -> str | None:
     """Parse a form body with Starlette's parser; the error text when it is malformed."""
     from starlette.requests import Request
 
-    request = Request(scope, _replayer(body, _never))
+    request = Request(scope, replay_body(body, _never))
     try:
         form = await request.form()
         await form.close()

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from services.core.middleware import send_json
+from services.core.middleware import replay_body, send_json
 
 from .jobs import ACTIVE, JobRecord
 from .pipeline import VideoStyleOptions
@@ -92,7 +92,7 @@ class VideoJobsMiddleware:
             await send_json(send, 503, {"error": str(exc)})
             return
         if not record:
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay_body(body, receive), send)
             return
         captured: list[bytes] = []
 
@@ -103,10 +103,10 @@ class VideoJobsMiddleware:
                     self._record_submitted(b"".join(captured), info)
             await send(message)
 
-        await self.app(scope, _replay(body, receive), capture)
+        await self.app(scope, replay_body(body, receive), capture)
 
     async def _check(self, scope: Scope, body: bytes) -> VideoInfo:
-        request = Request(scope, _replay(body, _disconnect))
+        request = Request(scope, replay_body(body, _disconnect))
         content_type = request.headers.get("content-type", "")
         if not content_type.startswith("multipart/form-data"):
             raise VideoInputError("send the job as multipart/form-data (a 'video' file or 'video_uri', and a style)")
@@ -238,19 +238,6 @@ async def _read_all(receive: Receive) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 async def _disconnect() -> Message:
