@@ -167,48 +167,43 @@ def _as_attributes(attributes: ProductAttributes | Mapping[str, Any] | None) -> 
 
 
 # ------------------------------------------------------------------ the checks
-def find_claims(text: str, language: Language = "en") -> list[Violation]:
-    spans: list[tuple[int, int, str]] = []
-    for claim in ALL_CLAIMS:
-        spans += [(m.start, m.end, claim.reason) for m in claim.pattern.finditer(text)]
+def _longest_first(
+    spans: list[tuple[int, int, str]],
+    text: str,
+    language: Language,
+    kind: str,
+    subtype: str,
+    skip: list[tuple[int, int]] | None = None,
+) -> list[Violation]:
+    """One violation per span, longest first; a span overlapping one already kept (or ``skip``) is dropped."""
+    taken = Occupancy(skip or [])
     kept: list[Violation] = []
-    taken = Occupancy()
     for start, end, reason in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
         if not taken.free(start, end):
             continue
         taken.claim(start, end)
         kept.append(
             Violation.model_construct(
-                kind="absolute_claim",
-                subtype="claim",
+                kind=kind,
+                subtype=subtype,
                 span=(start, end),
                 text=text[start:end],
-                message=_message("claim", language, reason=reason, span=text[start:end]),
+                message=_message(subtype, language, reason=reason, span=text[start:end]),
             )
         )
     return kept
 
 
+def find_claims(text: str, language: Language = "en") -> list[Violation]:
+    spans = [(m.start, m.end, c.reason) for c in ALL_CLAIMS for m in c.pattern.finditer(text)]
+    return _longest_first(spans, text, language, "absolute_claim", "claim")
+
+
 def find_medical_claims(
     text: str, language: Language = "en", skip: list[tuple[int, int]] | None = None
 ) -> list[Violation]:
-    taken = Occupancy(skip or [])
-    out: list[Violation] = []
     spans = [(m.start, m.end, c.reason) for c in MEDICAL_CLAIMS for m in c.pattern.finditer(text)]
-    for start, end, reason in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
-        if not taken.free(start, end):
-            continue
-        taken.claim(start, end)
-        out.append(
-            Violation.model_construct(
-                kind="medical_claim",
-                subtype="medical",
-                span=(start, end),
-                text=text[start:end],
-                message=_message("medical", language, reason=reason, span=text[start:end]),
-            )
-        )
-    return out
+    return _longest_first(spans, text, language, "medical_claim", "medical", skip)
 
 
 # A capitalised Latin word (letters, inner apostrophes, hyphens and ampersands), not inside another word.
