@@ -183,6 +183,29 @@ def lake(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> str:
     return bucket
 
 
+def test_many_handles_opening_one_new_sqlite_log_at_once(tmp_path: Path) -> None:
+    """Switching a new file to WAL is not covered by SQLite's busy handler: opening must retry it."""
+    errors: list[BaseException] = []
+
+    def open_and_write(settings: FeedbackStoreSettings, worker: int) -> None:
+        try:
+            with open_store(settings) as store:
+                store.append([_event(worker * 100 + n) for n in range(5)])
+        except BaseException as exc:
+            errors.append(exc)
+
+    for attempt in range(60):
+        settings = _settings("sqlite", tmp_path / str(attempt), "")
+        threads = [threading.Thread(target=open_and_write, args=(settings, w)) for w in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        with open_store(settings) as store:
+            assert store.count() == 20
+    assert not errors, errors
+
+
 def test_two_shippers_at_once_ship_every_event_exactly_once(
     settings: FeedbackStoreSettings, lake: str, s3_server: S3Server
 ) -> None:

@@ -88,9 +88,22 @@ class SqliteFeedbackStore(FeedbackStore):
             str(path), timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
         )
         self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        # Switching a new file to WAL takes an exclusive lock for which SQLite does not call its busy
+        # handler, so several processes opening one new log at once retry here within the same budget.
+        deadline = time.monotonic() + busy_timeout_ms / 1000
+        while True:
+            try:
+                self._open_schema()
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _open_schema(self) -> None:
         mode = self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            raise FeedbackStoreError(f"{path}: SQLite refused WAL mode (got {mode!r}); use a local file system")
+            raise FeedbackStoreError(f"{self.path}: SQLite refused WAL mode (got {mode!r}); use a local file system")
         self._conn.execute("PRAGMA synchronous=FULL")
         with self._transaction() as conn:
             for statement in SCHEMA.split(";"):
