@@ -24,8 +24,8 @@ def build_recommend(data_dir: Path, work_dir: Path) -> str:
 
 def build_vision(data_dir: Path, work_dir: Path) -> str:
     """The default CNN architecture, shrunk, one epoch on 3,000 Fashion-MNIST images, 500-item catalog."""
+    from services.data.adapters.fashion_mnist import FASHION_CLASSES
     from services.vision.net import CNNConfig
-    from services.vision.training.data import FASHION_CLASSES
     from services.vision.training.pipeline import train_default_model
     from services.vision.training.trainer import TrainConfig
 

@@ -44,7 +44,7 @@ def train(
 ) -> None:
     """Train the CNN (on ``--data``, else Fashion-MNIST), index the catalog and save a new model version."""
     _setup_logging()
-    from services.vision.training.data import FASHION_CLASSES
+    from services.data.adapters.fashion_mnist import FASHION_CLASSES
     from services.vision.training.pipeline import train_catalog_model, train_default_model
     from services.vision.training.trainer import TrainConfig
 
@@ -125,8 +125,8 @@ def benchmark(
     from scripts.bench.vision_ceiling import run_benchmark
     from services.core.artifact_store import ArtifactStore
     from services.core.settings import get_settings
+    from services.data.adapters.fashion_mnist import load_split
     from services.vision.runtime import load_runtime
-    from services.vision.training.data import load_split
     from services.vision.training.pipeline import cpu_runtime_settings
     from services.vision.training.plots import plot_throughput
 

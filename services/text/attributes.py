@@ -31,6 +31,7 @@ Season = Literal["Spring", "Summer", "Fall", "Winter"]
 PromptFormat = Literal["attributes-v1", "chat"]
 
 TITLE_SEPARATOR = "<|title|>"
+DESCRIPTION_SEPARATOR = "<|description|>"  # between title and description, for models trained on both
 _MARKERS = ("<|", "|>")
 
 
@@ -149,9 +150,10 @@ def v1_prompt(attrs: ProductAttributes) -> str:
     return f"{attribute_line(attrs)} {TITLE_SEPARATOR}"
 
 
-def v1_training_text(attrs: ProductAttributes, title: str, eos: str) -> tuple[str, str]:
-    """(prompt, completion) for one training pair; the loss covers the completion only."""
-    return v1_prompt(attrs), f" {title}{eos}"
+def v1_completion(title: str, description: str | None, eos: str) -> str:
+    """The completion of one training pair (the loss covers it only): the title, then the description if any."""
+    body = f" {title}" if description is None else f" {title} {DESCRIPTION_SEPARATOR} {description}"
+    return f"{body}{eos}"
 
 
 _LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese"}

@@ -11,6 +11,11 @@ fallback. A request that gives only a title gets the attributes its title states
 (``title_attributes``). ``stream(item)`` does the same for one item and yields the events of
 ``/stream_description``.
 
+A model trained on catalog descriptions (metadata ``description_separator``) writes the
+description too: a second batched pass continues each kept title after the separator; the
+description is kept when the guard finds nothing in title + description, otherwise the rule-based
+one stays, with a note (``description_source`` says which).
+
 The model folder holds ``config.json`` + weights + tokenizer files (``save_pretrained``), so any
 Hugging Face causal LM works. BentoML metadata tells how to prompt it: ``prompt_format``
 (``attributes-v1`` for the default model trained here, ``chat`` for instruct models with a chat
@@ -37,7 +42,7 @@ from .attributes import PromptFormat, chat_messages, v1_prompt
 from .compliance import Violation, check_text
 from .decoding import DecodeSetup, decode_batch, stream_text
 from .device import pick_device
-from .grounding import compose_description, template_copy, title_problems
+from .grounding import compose_description, fit_sentences, template_copy, title_problems
 from .model_loading import LOAD_LOCK
 from .sampling import SamplingParams, attempt_seed
 from .schemas import DescriptionRequest, DescriptionResult, StreamEvent
@@ -46,6 +51,7 @@ from .title_attributes import attributes_from_request
 
 log = logging.getLogger(__name__)
 MAX_TITLE_CHARS = 150
+MIN_DESCRIPTION_TOKENS = 8
 
 
 @dataclass
@@ -56,6 +62,8 @@ class _Candidate:
     source: str
     attempt: int
     problems: list[str] = field(default_factory=list)
+    description_source: str = "template"
+    description_notes: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -70,7 +78,10 @@ class GeneratorRuntime:
     prompt_format: PromptFormat = "attributes-v1"
     languages: tuple[str, ...] = ("en",)
     tag: str | None = None
+    description_separator: str | None = None
     setup: DecodeSetup = field(init=False)
+    description_setup: DecodeSetup | None = field(init=False, default=None)
+    _separator_id: int | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.tokenizer.padding_side = "left"
@@ -80,17 +91,27 @@ class GeneratorRuntime:
         gen_eos = getattr(getattr(self.model, "generation_config", None), "eos_token_id", None)
         stop |= set(gen_eos) if isinstance(gen_eos, list) else {gen_eos}
         stop.discard(None)
+        if self.description_separator is not None:
+            self._separator_id = self.tokenizer.get_vocab().get(self.description_separator)
+        title_stop = stop | ({self._separator_id} if self._separator_id is not None else set())
+        self.setup = self._decode_setup(title_stop, int(max_context))
+        if self._separator_id is not None:
+            self.description_setup = self._decode_setup(stop, int(max_context))
+
+    def _decode_setup(self, stop: set[int], max_context: int) -> DecodeSetup:
+        """Decoding that ends at ``stop`` and never samples another special token."""
         specials = set(self.tokenizer.all_special_ids) - stop
-        self.setup = DecodeSetup(
+        settings = get_text_settings()
+        return DecodeSetup(
             model=self.model,
             tokenizer=self.tokenizer,
             device=self.device,
             stop_ids=frozenset(int(s) for s in stop),
             banned_ids=tuple(sorted(int(s) for s in specials if s is not None)),
-            max_context=int(max_context),
+            max_context=max_context,
             stop_at_newline=True,
-            repetition_penalty=get_text_settings().repetition_penalty,
-            no_repeat_ngram_size=get_text_settings().no_repeat_ngram_size,
+            repetition_penalty=settings.repetition_penalty,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
         )
 
     # ------------------------------------------------------------------ loading
@@ -107,7 +128,15 @@ class GeneratorRuntime:
             tokenizer.pad_token = tokenizer.eos_token
         fmt = meta.get("prompt_format") or ("chat" if getattr(tokenizer, "chat_template", None) else "attributes-v1")
         languages = tuple(meta.get("languages") or ("en",))
-        return cls(model, tokenizer, device, prompt_format=fmt, languages=languages, tag=tag)
+        return cls(
+            model,
+            tokenizer,
+            device,
+            prompt_format=fmt,
+            languages=languages,
+            tag=tag,
+            description_separator=meta.get("description_separator"),
+        )
 
     # ------------------------------------------------------------------ prompts
     def prompt_ids(self, item: DescriptionRequest) -> list[int]:
@@ -122,6 +151,10 @@ class GeneratorRuntime:
 
     def writes(self, language: str) -> bool:
         return language in self.languages
+
+    @property
+    def writes_descriptions(self) -> bool:
+        return self.description_setup is not None
 
     # ------------------------------------------------------------------ candidates
     @staticmethod
@@ -156,7 +189,8 @@ class GeneratorRuntime:
         else:
             notes.append(f"no rule-based copy in {item.language}: {written}")
         catalog = item.attributes.title or " ".join(w for w in (item.attributes.brand, item.attributes.article) if w)
-        return _Candidate(catalog, "", check_text(catalog, item.attributes, item.language), "catalog", attempt, notes)
+        violations = check_text(catalog, item.attributes, item.language)
+        return _Candidate(catalog, "", violations, "catalog", attempt, notes, description_source="none")
 
     @staticmethod
     def _params(item: DescriptionRequest, seed: int, attempt: int) -> SamplingParams:
@@ -171,7 +205,8 @@ class GeneratorRuntime:
             tone=item.tone,
             title_source=best.source,  # type: ignore[arg-type]
             copy_source=best.source,  # type: ignore[arg-type]
-            notes=best.problems if best.source != "model" else [],
+            description_source=best.description_source,  # type: ignore[arg-type]
+            notes=(best.problems if best.source != "model" else []) + best.description_notes,
             attempts=best.attempt + 1,
             seed=seed,
             model=self.tag,
@@ -207,10 +242,43 @@ class GeneratorRuntime:
                 if cand is not None and (current is None or _rank(cand) < _rank(current)):
                     best[i] = cand
             pending = [i for i in pending if not (best[i] is not None and best[i].clean)]  # type: ignore[union-attr]
-        return [
-            self._result(item, self._finish(item, b, max(1, n)), s)
-            for item, b, n, s in zip(items, best, tried, seeds, strict=True)
-        ]
+        final = [self._finish(item, b, max(1, n)) for item, b, n in zip(items, best, tried, strict=True)]
+        self._write_descriptions(items, final, seeds)
+        return [self._result(item, f, s) for item, f, s in zip(items, final, seeds, strict=True)]
+
+    def _write_descriptions(self, items: list[DescriptionRequest], chosen: list[_Candidate], seeds: list[int]) -> None:
+        """The model's own description after each kept model title, kept when the guard finds nothing."""
+        if self.description_setup is None or self._separator_id is None:
+            return
+        cap = get_text_settings().description_max_new_tokens
+        setup = self.description_setup
+        rows, prompts, params = [], [], []
+        for i, cand in enumerate(chosen):
+            if cand.source != "model":
+                continue
+            title_ids = self.tokenizer(f" {cand.title} ", add_special_tokens=False)["input_ids"]
+            prompt = [*self.prompt_ids(items[i]), *title_ids, self._separator_id]
+            room = min(cap, setup.max_context - len(prompt))
+            if room < MIN_DESCRIPTION_TOKENS:  # never cut the prompt: the description must follow this title
+                cand.description_notes.append("no model description: the prompt leaves no room in the model's context")
+                continue
+            rows.append(i)
+            prompts.append(prompt)
+            params.append(SamplingParams(room, items[i].temperature, items[i].top_p, attempt_seed(seeds[i], 99)))
+        if not rows:
+            return
+        for i, raw in zip(rows, decode_batch(setup, prompts, params), strict=True):
+            item, cand = items[i], chosen[i]
+            text = fit_sentences(" ".join(raw.split()), item.max_length, item.language)
+            if not text:
+                cand.description_notes.append("model description not kept: empty")
+                continue
+            violations = check_text(f"{cand.title}\n{text}", item.attributes, item.language)
+            if violations:
+                reasons = "; ".join(dict.fromkeys(v.message for v in violations))
+                cand.description_notes.append(f"model description not kept: {reasons}")
+                continue
+            cand.description, cand.description_source = text, "model"
 
     # ------------------------------------------------------------------ stream
     def stream(self, item: DescriptionRequest) -> Iterator[StreamEvent]:
@@ -236,6 +304,7 @@ class GeneratorRuntime:
                 break
             yield StreamEvent(event="retry", attempt=attempt + 1, violations=cand.violations if cand else [])
         final = self._finish(item, best, attempts)
+        self._write_descriptions([item], [final], [seed])
         yield StreamEvent(event="result", attempt=final.attempt + 1, result=self._result(item, final, seed))
 
 

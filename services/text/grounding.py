@@ -20,6 +20,7 @@ from services.core.linear_regex import LinearPattern
 from .attributes import Language, ProductAttributes, Tone
 from .compliance import names_article, unsupported_title_words
 from .gift_copy import gift_copy, gift_facts
+from .sentences import split_sentences
 from .zh_terms import ARTICLES, COLOURS, GENDERS, MATERIALS, SEASONS, USAGES, zh, zh_or_none
 
 _PAIR_WORDS = (
@@ -158,6 +159,13 @@ def _fit(sentences: list[str], max_length: int, joiner: str) -> str:
         cut = sentences[0][: max_length - 1]
         text = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
     return text
+
+
+def fit_sentences(text: str, max_length: int, language: Language) -> str:
+    """Whole sentences of ``text`` within ``max_length`` characters (the first one cut at a word if too long)."""
+    if not text.strip():
+        return ""
+    return _fit(split_sentences(text) or [text.strip()], max_length, "" if language == "zh" else " ")
 
 
 def compose_description(title: str, attrs: ProductAttributes, language: Language, tone: Tone, max_length: int) -> str:

@@ -97,6 +97,11 @@ class DescriptionResult(BaseModel):
         "or 'catalog' (neither could be used: the catalogue title, no description).",
     )
     title_source: TitleSource = Field("model", description="Same as copy_source (kept for older clients).")
+    description_source: Literal["model", "template", "none"] = Field(
+        "template",
+        description="'model' (written by a generator trained on catalog descriptions and kept by the guard), "
+        "'template' (composed by rule from the title and attributes) or 'none' (no description).",
+    )
     notes: list[str] = Field(
         default_factory=list, description="Why model copy was not kept, or why no copy could be written."
     )

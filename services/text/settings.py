@@ -28,6 +28,9 @@ class TextSettings(BaseSettings):
     max_check_chars: int = Field(20_000, ge=100, le=200_000, description="Text sent to /check_compliance.")
 
     max_new_tokens: int = Field(48, ge=1, le=HARD_MAX_NEW_TOKENS, description="Cap on generated title tokens.")
+    description_max_new_tokens: int = Field(
+        96, ge=8, le=512, description="Tokens of a model-written description (models trained on descriptions)."
+    )
     min_temperature: float = Field(0.05, gt=0.0, le=1.0)
     max_temperature: float = Field(1.5, ge=0.1, le=3.0)
     min_top_p: float = Field(0.1, gt=0.0, le=1.0)

@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from services.data.adapters.fashion_mnist import FASHION_CLASSES, load_split
+from services.data.labelled_images import LabelledImages
 from services.vision.net import CNNConfig
-from services.vision.training.data import FASHION_CLASSES, FashionSplit, load_split
 from services.vision.training.trainer import TrainConfig
 
 TINY_CNN = CNNConfig(channels=(8, 16), hidden=32, head_pool=2, labels=list(FASHION_CLASSES))
@@ -26,7 +27,7 @@ VIT_NAME = "vision-vit-tiny"
 
 
 @pytest.fixture(scope="session")
-def fashion_test(shared_data: Path) -> FashionSplit:
+def fashion_test(shared_data: Path) -> LabelledImages:
     return load_split(shared_data, "test")
 
 
@@ -69,7 +70,7 @@ def tiny_vit_model(shared_data: Path, session_dir: Path) -> bentoml.Model:
 
 
 @pytest.fixture(scope="session")
-def sample_images(fashion_test: FashionSplit) -> list[tuple[int, Image.Image]]:
+def sample_images(fashion_test: LabelledImages) -> list[tuple[int, Image.Image]]:
     """(label, image) for the first test image of every class, as 28x28 grayscale PIL images."""
     picks = [int(np.flatnonzero(fashion_test.labels == c)[0]) for c in range(len(FASHION_CLASSES))]
     return [(int(fashion_test.labels[i]), Image.fromarray(fashion_test.images[i], mode="L")) for i in picks]

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.vision.training.data import FASHION_CLASSES, FashionSplit, _read_idx, lineage
+from services.data.adapters.fashion_mnist import FASHION_CLASSES, _read_idx, lineage
+from services.data.labelled_images import LabelledImages
 
 
-def test_test_split_shapes_and_balanced_classes(fashion_test: FashionSplit) -> None:
+def test_test_split_shapes_and_balanced_classes(fashion_test: LabelledImages) -> None:
     assert fashion_test.images.shape == (10_000, 28, 28)
     assert fashion_test.images.dtype == np.uint8
     assert fashion_test.labels.dtype == np.int64
@@ -20,7 +21,7 @@ def test_test_split_shapes_and_balanced_classes(fashion_test: FashionSplit) -> N
     assert corners.mean() < 10  # products sit on a dark background
 
 
-def test_subset_keeps_images_and_labels_aligned(fashion_test: FashionSplit) -> None:
+def test_subset_keeps_images_and_labels_aligned(fashion_test: LabelledImages) -> None:
     part = fashion_test.subset(np.array([3, 1]))
     assert len(part) == 2
     assert np.array_equal(part.images[1], fashion_test.images[1])

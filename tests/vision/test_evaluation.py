@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from scripts.bench.vision_ceiling import run_benchmark
+from services.data.labelled_images import LabelledImages
 from services.vision.runtime import load_runtime
-from services.vision.training.data import FashionSplit
 from services.vision.training.evaluation import catalog_split, classification_metrics
 from services.vision.training.pipeline import cpu_runtime_settings, evaluate_stored_model
 
@@ -48,7 +48,7 @@ def test_evaluate_writes_report_and_figures(tiny_cnn_model: bentoml.Model, share
         assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
 
 
-def test_offline_benchmark_rows(tiny_cnn_model: bentoml.Model, fashion_test: FashionSplit) -> None:
+def test_offline_benchmark_rows(tiny_cnn_model: bentoml.Model, fashion_test: LabelledImages) -> None:
     runtime = load_runtime(tiny_cnn_model, cpu_runtime_settings())
     rows = run_benchmark(runtime, fashion_test.images[:64], (1, 8), min_seconds=0.05)
     assert [(r["input"], r["batch_size"]) for r in rows] == [

@@ -13,7 +13,8 @@ from PIL import Image
 
 from services.core.artifact_store import ArtifactStore
 from services.core.settings import PlatformSettings
-from services.vision.training.data import FASHION_CLASSES, FashionSplit
+from services.data.adapters.fashion_mnist import FASHION_CLASSES
+from services.data.labelled_images import LabelledImages
 from tests.support.bento_server import BentoServer
 from tests.support.s3_server import TEST_CREDENTIALS, S3Server
 from tests.vision.samples import as_photo, b64, encode, truncated
@@ -48,7 +49,7 @@ def vit_server(
 
 
 def test_vit_is_pulled_from_s3_and_serves_every_endpoint(
-    vit_server: BentoServer, tiny_vit_model: bentoml.Model, fashion_test: FashionSplit
+    vit_server: BentoServer, tiny_vit_model: bentoml.Model, fashion_test: LabelledImages
 ) -> None:
     product = Image.fromarray(fashion_test.images[3], mode="L")
     body = {"images": [{"image": b64(encode(product)), "top_k": 2}, {"image": b64(encode(as_photo(product), "JPEG"))}]}

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from services.data.labelled_images import LabelledImages
 from services.vision.net import CNNConfig
 from services.vision.preprocess import (
     FashionPreprocessor,
@@ -17,18 +18,17 @@ from services.vision.preprocess import (
     fashion_mnist_array,
     normalise_uint8,
 )
-from services.vision.training.data import FashionSplit
 from tests.vision.fixtures import TINY_CNN, build_tiny_vit
 from tests.vision.samples import as_photo
 
 
-def test_dataset_images_pass_through_unchanged(fashion_test: FashionSplit) -> None:
+def test_dataset_images_pass_through_unchanged(fashion_test: LabelledImages) -> None:
     for i in range(20):
         img = Image.fromarray(fashion_test.images[i], mode="L")
         assert np.array_equal(fashion_mnist_array(img), fashion_test.images[i])
 
 
-def test_light_background_colour_photo_is_inverted_and_recovers_the_product(fashion_test: FashionSplit) -> None:
+def test_light_background_colour_photo_is_inverted_and_recovers_the_product(fashion_test: LabelledImages) -> None:
     correlations = []
     for i in range(30):
         photo = as_photo(Image.fromarray(fashion_test.images[i], mode="L"), size=(480, 640))
@@ -65,7 +65,7 @@ def test_blank_images_do_not_fail(colour: int) -> None:
     assert out.shape == (28, 28)
 
 
-def test_preprocessor_normalises_with_the_model_config(fashion_test: FashionSplit) -> None:
+def test_preprocessor_normalises_with_the_model_config(fashion_test: LabelledImages) -> None:
     pre = FashionPreprocessor(TINY_CNN)
     batch = pre([Image.fromarray(a, mode="L") for a in fashion_test.images[:4]])
     assert batch.shape == (4, 1, 28, 28)

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from services.vision.training.data import FASHION_CLASSES, FashionSplit
+from services.data.adapters.fashion_mnist import FASHION_CLASSES
+from services.data.labelled_images import LabelledImages
 from tests.support.bento_server import BentoServer, batches_larger_than_one
 from tests.vision.samples import as_photo, b64, corrupt, encode, png_declaring, real_bomb_png, truncated
 
@@ -34,7 +35,7 @@ def server(tiny_cnn_model: bentoml.Model, base_env: dict[str, str]) -> Iterator[
 
 
 @pytest.fixture(scope="module")
-def product(fashion_test: FashionSplit) -> Image.Image:
+def product(fashion_test: LabelledImages) -> Image.Image:
     return Image.fromarray(fashion_test.images[0], mode="L")  # an ankle boot
 
 
@@ -62,7 +63,7 @@ def test_classify_real_png_jpeg_and_webp(server: BentoServer, product: Image.Ima
         assert all(s["label"] == FASHION_CLASSES[s["index"]] for s in result["labels"])
 
 
-def test_embed_and_similar_products(server: BentoServer, fashion_test: FashionSplit) -> None:
+def test_embed_and_similar_products(server: BentoServer, fashion_test: LabelledImages) -> None:
     catalog_image = Image.fromarray(fashion_test.images[7], mode="L")  # in the demo catalog
     resp = server.client.post("/embed", json={"images": [_item(encode(catalog_image))]})
     assert resp.status_code == 200, resp.text
@@ -138,7 +139,7 @@ def _post(url: str, path: str, body: dict[str, object]) -> int:
 
 
 def test_concurrent_load_is_batched_and_bad_requests_do_not_break_good_ones(
-    server: BentoServer, fashion_test: FashionSplit
+    server: BentoServer, fashion_test: LabelledImages
 ) -> None:
     good = [{"images": [_item(encode(Image.fromarray(fashion_test.images[i], mode="L")), top_k=2)]} for i in range(60)]
     bad = [{"images": [{"image": b64(truncated(PRODUCT_JPEG))}]}] * 12

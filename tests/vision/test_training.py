@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from services.data.adapters.fashion_mnist import FASHION_CLASSES
 from services.vision.net import CNNConfig, FashionCNN, count_parameters
-from services.vision.training.data import FASHION_CLASSES
 from services.vision.training.trainer import augment, stratified_holdout
 
 

@@ -23,7 +23,7 @@ NATIVE_SIDE = 28
 
 @cache
 def _test_images(data_dir: Path) -> np.ndarray:
-    from services.vision.training.data import load_split
+    from services.data.adapters.fashion_mnist import load_split
 
     return load_split(data_dir, "test").images
 

@@ -66,18 +66,14 @@ def sheet(images: list[Image.Image], height: int = 360) -> Image.Image:
 
 def photo_uri(folder: Path) -> str:
     """A product photo for the catalogue's image_uri: a Fashion-MNIST sandal, enlarged (the only photos here)."""
-    import gzip
-
     import numpy as np
 
     from services.core.settings import get_settings
+    from services.data.adapters.fashion_mnist import FASHION_CLASSES, load_split
 
-    root = get_settings().data_dir / "fashion-mnist"
-    with gzip.open(root / "t10k-images-idx3-ubyte.gz") as fh:
-        pixels = np.frombuffer(fh.read(), np.uint8, offset=16).reshape(-1, 28, 28)
-    with gzip.open(root / "t10k-labels-idx1-ubyte.gz") as fh:
-        labels = np.frombuffer(fh.read(), np.uint8, offset=8)
-    index = int(np.flatnonzero(labels == 5)[0])  # 5 = sandal
+    test = load_split(get_settings().data_dir, "test")
+    pixels, labels = test.images, test.labels
+    index = int(np.flatnonzero(labels == FASHION_CLASSES.index("Sandal"))[0])
     image = Image.fromarray(255 - pixels[index]).resize((336, 336), Image.Resampling.BICUBIC).convert("RGB")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "example_product.png"

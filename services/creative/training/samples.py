@@ -2,21 +2,19 @@
 
 * ``product_photo`` / ``style_photo``: synthetic studio-style product shot and a textured warm
   style reference, deterministic.
-* ``fashion_items``: real Zalando article images from Fashion-MNIST (MIT, Zalando SE), 28 x 28
-  grey levels, inverted to dark-on-white and upscaled so they look like catalogue cut-outs.
+* ``fashion_items``: real Zalando article images from Fashion-MNIST (MIT, Zalando SE; read by its
+  adapter), 28 x 28 grey levels, inverted to dark-on-white and upscaled so they look like
+  catalogue cut-outs.
 """
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-FASHION_TEST_IMAGES = Path("fashion-mnist") / "t10k-images-idx3-ubyte.gz"
-FASHION_TEST_LABELS = Path("fashion-mnist") / "t10k-labels-idx1-ubyte.gz"
-FASHION_LABELS = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot")
+from services.data.adapters.fashion_mnist import FASHION_CLASSES, load_split
 
 
 def product_photo(size: tuple[int, int] = (320, 400), cast: tuple[int, int, int] = (0, 0, 0)) -> Image.Image:
@@ -57,15 +55,13 @@ def fashion_items(
     data_dir: Path, count: int = 4, side: int = 280, tint: tuple[int, int, int] = (40, 60, 120)
 ) -> list[tuple[str, Image.Image]]:
     """The first ``count`` test images of Fashion-MNIST as RGB catalogue-style pictures."""
-    with gzip.open(data_dir / FASHION_TEST_IMAGES) as fh:
-        images = np.frombuffer(fh.read(16 + count * 784), np.uint8, offset=16).reshape(-1, 28, 28)
-    with gzip.open(data_dir / FASHION_TEST_LABELS) as fh:
-        labels = np.frombuffer(fh.read(8 + count), np.uint8, offset=8)
+    test = load_split(data_dir, "test")
+    images, labels = test.images, test.labels
     items = []
     for index in range(count):
         ink = images[index].astype(np.float32)[..., None] / 255.0
         paper = np.array([246, 244, 240], np.float32)
         pixels = paper * (1 - ink) + np.array(tint, np.float32) * ink
         picture = Image.fromarray(pixels.astype(np.uint8), "RGB").resize((side, side), Image.Resampling.BICUBIC)
-        items.append((FASHION_LABELS[int(labels[index])], picture))
+        items.append((FASHION_CLASSES[int(labels[index])], picture))
     return items

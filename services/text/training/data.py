@@ -1,6 +1,9 @@
 """Training data from an ingested data set: catalog rows as attribute → title pairs, and reviews.
 
 Splits are by a hash of the product id, so the same product is never in train and test.
+Where the catalog has a ``description`` column, a pair also carries the row's description
+(whitespace folded, at most ``MAX_DESCRIPTION_CHARS``), and the generator learns to write it after
+the title; a pair whose brand was removed from the title keeps no description naming the brand.
 Pairs take the catalog's ``brand``, ``gender``, ``category`` levels, ``colour``, ``season`` and
 ``usage`` (values the attribute model refuses are left out). When the catalog has a ``brand``
 column, rows without a brand are skipped (a title with an unknown brand would teach the model to
@@ -28,6 +31,7 @@ from ..attributes import ProductAttributes
 TITLE_DATASET = "myntra-fashion-product-styles"
 REVIEW_DATASET = "womens-ecommerce-clothing-reviews"
 _FIELDS = ("colour", "gender", "season", "usage")
+MAX_DESCRIPTION_CHARS = 400
 
 
 def in_test_split(key: object, test_fraction: float) -> bool:
@@ -48,6 +52,7 @@ class TitlePair:
     product_id: str
     attributes: ProductAttributes
     title: str
+    description: str | None = None
 
 
 def _text(value: object) -> str | None:
@@ -94,8 +99,22 @@ def title_pairs(
         attrs = _attributes(None if drop else brand, category_levels(row.get("category")), row)
         if attrs is None:
             continue
-        pairs.append(TitlePair(str(row["item_id"]), attrs, rest if drop and rest else title))
+        description = _description(row.get("description"))
+        if drop and brand and description and brand.lower() in description.lower():
+            description = None  # the request has no brand: the copy must not name one
+        pairs.append(TitlePair(str(row["item_id"]), attrs, rest if drop and rest else title, description))
     return pairs
+
+
+def _description(value: object) -> str | None:
+    """A catalog description as one line, cut at a word boundary within ``MAX_DESCRIPTION_CHARS``."""
+    text = _text(value)
+    if text is None or "<|" in text or "|>" in text:
+        return None
+    text = " ".join(text.split())
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        text = text[:MAX_DESCRIPTION_CHARS].rsplit(" ", 1)[0]
+    return text or None
 
 
 def title_dataset(data: Path | None = None) -> Dataset:

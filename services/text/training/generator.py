@@ -2,7 +2,9 @@
 
 Steps: load pairs (brand split off the title, a share with no brand), split by product id,
 train a byte-level BPE tokenizer on the training prompts and titles, train GPT-2 on
-``prompt <|title|> title<|endoftext|>`` with the loss on the title only, evaluate on held-out
+``prompt <|title|> title<|endoftext|>`` with the loss on the title only (where the catalog has
+descriptions: ``prompt <|title|> title <|description|> description<|endoftext|>``, the loss on
+both, and the model's metadata says it writes descriptions), evaluate on held-out
 products (loss, how often the title repeats the given colour and brand, guard violations of
 generated versus real titles), and save model + tokenizer as a BentoML model with its metrics
 and data lineage.
@@ -24,7 +26,7 @@ import torch
 from services.core.metadata import metadata_safe
 from services.core.settings import get_settings
 
-from ..attributes import TITLE_SEPARATOR, v1_prompt
+from ..attributes import DESCRIPTION_SEPARATOR, TITLE_SEPARATOR, v1_completion, v1_prompt
 from ..compliance import check_text
 from ..decoding import DecodeSetup, decode_batch
 from ..sampling import SamplingParams
@@ -67,7 +69,9 @@ class Example:
 def encode_pairs(tokenizer: Any, pairs: list[TitlePair], max_len: int) -> list[Example]:
     eos = tokenizer.eos_token
     prompts = tokenizer([v1_prompt(p.attributes) for p in pairs], add_special_tokens=False)["input_ids"]
-    titles = tokenizer([f" {p.title}{eos}" for p in pairs], add_special_tokens=False)["input_ids"]
+    titles = tokenizer([v1_completion(p.title, p.description, eos) for p in pairs], add_special_tokens=False)[
+        "input_ids"
+    ]
     bos = [tokenizer.bos_token_id]
     examples = []
     for prompt, title in zip(prompts, titles, strict=True):
@@ -111,11 +115,13 @@ def held_out_loss(model: Any, examples: list[Example], pad_id: int, batch_size: 
     return total / max(1, count)
 
 
-def fidelity(model: Any, tokenizer: Any, pairs: list[TitlePair], seed: int) -> dict[str, Any]:
+def fidelity(
+    model: Any, tokenizer: Any, pairs: list[TitlePair], seed: int, description_separator: str | None = None
+) -> dict[str, Any]:
     """Sample a title per held-out product and measure how well it sticks to the attributes."""
     from ..generator import GeneratorRuntime
 
-    runtime = GeneratorRuntime(model, tokenizer, torch.device("cpu"))
+    runtime = GeneratorRuntime(model, tokenizer, torch.device("cpu"), description_separator=description_separator)
     setup: DecodeSetup = runtime.setup
     titles: list[str] = []
     for start in range(0, len(pairs), 32):
@@ -175,8 +181,18 @@ def train_generator(
     test = [p for p in pairs if in_test_split(p.product_id, cfg.test_fraction)]
     log.info("text-generator: %d training pairs, %d held out", len(train), len(test))
 
-    spec = TokenizerSpec(**{**asdict(CAUSAL_SPEC), "vocab_size": cfg.vocab_size, "model_max_length": cfg.n_positions})
-    tokenizer = train_tokenizer((f"{v1_prompt(p.attributes)} {p.title}" for p in train), spec)
+    described = sum(p.description is not None for p in train)
+    separator = DESCRIPTION_SEPARATOR if described else None
+    specials = CAUSAL_SPEC.extra_special_tokens + ((DESCRIPTION_SEPARATOR,) if separator else ())
+    spec = TokenizerSpec(
+        **{
+            **asdict(CAUSAL_SPEC),
+            "vocab_size": cfg.vocab_size,
+            "model_max_length": cfg.n_positions,
+            "extra_special_tokens": specials,
+        }
+    )
+    tokenizer = train_tokenizer((f"{v1_prompt(p.attributes)} {p.title} {p.description or ''}" for p in train), spec)
     config = GPT2Config(
         vocab_size=len(tokenizer),
         n_positions=cfg.n_positions,
@@ -200,13 +216,15 @@ def train_generator(
     result = train_steps(model, batches, loop, "train text-generator", cfg.show_progress)
     eval_loss = held_out_loss(model, test_examples[:2000], tokenizer.pad_token_id)
     eval_pairs = random.Random(cfg.seed).sample(test, min(cfg.eval_pairs, len(test)))
-    quality = fidelity(model, tokenizer, eval_pairs, cfg.seed)
+    quality = fidelity(model, tokenizer, eval_pairs, cfg.seed, separator)
     seconds = time.perf_counter() - started
 
     metadata: dict[str, Any] = {
         "prompt_format": "attributes-v1",
         "languages": ["en"],
         "separator": TITLE_SEPARATOR,
+        "writes": ["title", "description"] if separator else ["title"],
+        **({"description_separator": separator} if separator else {}),
         "architecture": "gpt2",
         "parameters": sum(p.numel() for p in model.parameters()),
         "config": asdict(cfg),
@@ -226,6 +244,7 @@ def train_generator(
             **dataset.lineage(),
             "pairs_train": len(train),
             "pairs_held_out": len(test),
+            "pairs_with_description": described,
             "split": f"sha256(product id) < {cfg.test_fraction}",
         },
     }

@@ -1,99 +1,20 @@
-"""Fashion-MNIST reader: the IDX files (gzip) of the official train and test splits, with numpy only."""
+"""Training images from the data contract: a catalog's images and categories, or an ImageFolder directory.
+
+The default model's data set, Fashion-MNIST, comes as arrays from its adapter
+(``services.data.adapters.fashion_mnist``); any other catalog with ``image_uri`` and ``category``
+columns, or a folder of ``<class>/<image>`` files, is read here into the same labelled arrays.
+"""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
-FASHION_CLASSES: tuple[str, ...] = (
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-)
-Split = Literal["train", "test"]
-_FILES: dict[str, tuple[str, str]] = {
-    "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
-    "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
-}
-_IMAGE_MAGIC = 2051
-_LABEL_MAGIC = 2049
+from services.data.labelled_images import LabelledImages
 
-
-@dataclass(frozen=True)
-class FashionSplit:
-    """One split: ``images`` uint8 (n, 28, 28), dark background; ``labels`` int64 (n,)."""
-
-    name: str
-    images: np.ndarray
-    labels: np.ndarray
-
-    def __len__(self) -> int:
-        return int(self.labels.shape[0])
-
-    def subset(self, indices: np.ndarray) -> FashionSplit:
-        return FashionSplit(self.name, self.images[indices], self.labels[indices])
-
-
-def _read_idx(path: Path, magic: int) -> np.ndarray:
-    """Parse one gzip IDX file, checking its magic number and declared shape."""
-    with gzip.open(path, "rb") as fh:
-        raw = fh.read()
-    if len(raw) < 8:
-        raise ValueError(f"{path}: too short for an IDX header")
-    found_magic = int.from_bytes(raw[0:4], "big")
-    if found_magic != magic:
-        raise ValueError(f"{path}: IDX magic {found_magic}, expected {magic}")
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
-    offset = 4 + 4 * ndim
-    data = np.frombuffer(raw, dtype=np.uint8, offset=offset)
-    if data.size != int(np.prod(dims)):
-        raise ValueError(f"{path}: {data.size} values, header declares {dims}")
-    return data.reshape(dims)
-
-
-def fashion_dir(data_dir: Path) -> Path:
-    return data_dir / "fashion-mnist"
-
-
-def load_split(data_dir: Path, split: Split) -> FashionSplit:
-    """Load ``train`` (60,000) or ``test`` (10,000) from ``<data_dir>/fashion-mnist``."""
-    folder = fashion_dir(data_dir)
-    image_file, label_file = _FILES[split]
-    images = _read_idx(folder / image_file, _IMAGE_MAGIC)
-    labels = _read_idx(folder / label_file, _LABEL_MAGIC).astype(np.int64)
-    if images.shape[0] != labels.shape[0]:
-        raise ValueError(f"{split}: {images.shape[0]} images but {labels.shape[0]} labels")
-    return FashionSplit(split, images, labels)
-
-
-def lineage(data_dir: Path) -> dict[str, str]:
-    """Data lineage recorded in model metadata: source, license and a SHA-256 of each file."""
-    folder = fashion_dir(data_dir)
-    info = {
-        "dataset": "fashion-mnist",
-        "source": "zalandoresearch/fashion-mnist (Debian dataset-fashion-mnist 0.0~git20200523.55506a9-1)",
-        "license": "MIT, Copyright (c) 2017 Zalando SE",
-    }
-    for image_file, label_file in _FILES.values():
-        for name in (image_file, label_file):
-            info[f"sha256:{name}"] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-    return info
-
-
-# ---------------------------------------------------------------------- catalog images (the data contract)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif")
 
 
@@ -101,8 +22,8 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif")
 class CatalogImages:
     """Catalog images as model input (28×28, Fashion-MNIST style), labelled by category, split in two."""
 
-    train: FashionSplit
-    test: FashionSplit
+    train: LabelledImages
+    test: LabelledImages
     labels: list[str]
     test_ids: list[str]
     lineage: dict[str, object]
@@ -177,10 +98,10 @@ def load_catalog_images(path: Path, *, test_fraction: float = 0.15, limit: int |
         ys.append(index[label])
         ids.append(item_id)
 
-    def split_of(name: str) -> FashionSplit:
+    def split_of(name: str) -> LabelledImages:
         images, ys, _ = parts[name]
         stacked = np.stack(images) if images else np.zeros((0, 28, 28), np.uint8)
-        return FashionSplit(name, stacked, np.asarray(ys, dtype=np.int64))
+        return LabelledImages(name, stacked, np.asarray(ys, dtype=np.int64))
 
     train, test = split_of("train"), split_of("test")
     if len(train) == 0 or len(test) == 0:

@@ -21,9 +21,10 @@ from PIL import Image
 from sklearn.metrics import classification_report, confusion_matrix
 from tqdm import tqdm
 
+from services.data.labelled_images import LabelledImages
+
 from ..index import SimilarityIndex, precision_at_k
 from ..runtime import VisionRuntime
-from .data import FashionSplit
 from .photos import as_jpeg_upload, photo_like
 from .plots import plot_confusion_matrix, plot_similar_examples, plot_training_curve
 
@@ -59,7 +60,7 @@ def run_in_batches(
 
 
 def build_catalog(
-    runtime: VisionRuntime, split: FashionSplit, indices: np.ndarray, labels: Sequence[str]
+    runtime: VisionRuntime, split: LabelledImages, indices: np.ndarray, labels: Sequence[str]
 ) -> SimilarityIndex:
     """Similarity index over ``split[indices]`` with demo product ids and category names."""
     _, feats = run_in_batches(runtime, split.images[indices], desc="catalog embeddings")
@@ -87,7 +88,7 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: Seque
 
 
 def similarity_metrics(
-    runtime: VisionRuntime, split: FashionSplit, class_names: Sequence[str], k: int = 10
+    runtime: VisionRuntime, split: LabelledImages, class_names: Sequence[str], k: int = 10
 ) -> tuple[dict[str, Any], np.ndarray]:
     """precision@k by category of held-out queries against the model's own catalog index."""
     if runtime.index is None or runtime.index.categories is None:
@@ -107,7 +108,7 @@ def similarity_metrics(
     }, query_idx
 
 
-def photo_accuracy(runtime: VisionRuntime, split: FashionSplit, n: int = 1000, size: int = 512) -> dict[str, Any]:
+def photo_accuracy(runtime: VisionRuntime, split: LabelledImages, n: int = 1000, size: int = 512) -> dict[str, Any]:
     """Accuracy on test images turned into colour JPEG photos on a light background (every 10th image)."""
     picks = np.arange(0, len(split), max(1, len(split) // n))[:n]
     correct = 0
@@ -125,7 +126,7 @@ def photo_accuracy(runtime: VisionRuntime, split: FashionSplit, n: int = 1000, s
 
 def evaluate(
     runtime: VisionRuntime,
-    test: FashionSplit,
+    test: LabelledImages,
     class_names: Sequence[str],
     out_dir: Path,
     *,
@@ -175,7 +176,7 @@ def evaluate(
 
 def _similar_examples(
     runtime: VisionRuntime,
-    test: FashionSplit,
+    test: LabelledImages,
     class_names: Sequence[str],
     query_idx: np.ndarray,
     path: Path,

@@ -14,12 +14,15 @@ import bentoml
 import numpy as np
 import torch
 
+from services.data.adapters.fashion_mnist import FASHION_CLASSES, lineage, load_split
+from services.data.labelled_images import LabelledImages
+
 from ..artifacts import DEFAULT_MODEL_NAME, read_history, save_cnn_model, save_hf_model
 from ..index import SimilarityIndex, precision_at_k
 from ..net import CNNConfig, FashionCNN, count_parameters
 from ..runtime import CNNBackend, HFBackend, VisionRuntime, load_runtime
 from ..settings import VisionSettings
-from .data import FASHION_CLASSES, FashionSplit, lineage, load_catalog_images, load_split
+from .data import load_catalog_images
 from .evaluation import build_catalog, catalog_split, evaluate, run_in_batches, similarity_metrics
 from .trainer import TrainConfig, train_cnn
 
@@ -191,7 +194,7 @@ def evaluate_stored_model(ref: str, data_dir: Path, out_dir: Path, *, photo_imag
         # Trained from the catalog (the fashion-mnist adapter): same classes, the catalog's label order.
         order = {name: i for i, name in enumerate(served)}
         remap = np.array([order[name] for name in classes], dtype=np.int64)
-        test, classes = FashionSplit(test.name, test.images, remap[test.labels]), served
+        test, classes = LabelledImages(test.name, test.images, remap[test.labels]), served
     started = time.perf_counter()
     report = evaluate(
         runtime,

@@ -17,9 +17,10 @@ from pydantic import BaseModel, Field
 from torch import nn
 from tqdm import tqdm
 
+from services.data.labelled_images import LabelledImages
+
 from ..net import CNNConfig, FashionCNN
 from ..preprocess import normalise_uint8
-from .data import FashionSplit
 
 log = logging.getLogger(__name__)
 
@@ -110,14 +111,14 @@ def predict_arrays(model: FashionCNN, images: np.ndarray, batch_size: int = 512)
     return np.concatenate(logits), np.concatenate(feats)
 
 
-def _evaluate(model: FashionCNN, split: FashionSplit, loss_fn: nn.Module) -> tuple[float, float]:
+def _evaluate(model: FashionCNN, split: LabelledImages, loss_fn: nn.Module) -> tuple[float, float]:
     logits, _ = predict_arrays(model, split.images)
     targets = torch.from_numpy(split.labels)
     loss = float(loss_fn(torch.from_numpy(logits), targets))
     return loss, float((logits.argmax(1) == split.labels).mean())
 
 
-def train_cnn(train: FashionSplit, cnn: CNNConfig, cfg: TrainConfig, *, progress: bool = True) -> TrainResult:
+def train_cnn(train: LabelledImages, cnn: CNNConfig, cfg: TrainConfig, *, progress: bool = True) -> TrainResult:
     """Train a fresh :class:`FashionCNN`; logs one line per epoch and shows a tqdm bar per epoch."""
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
