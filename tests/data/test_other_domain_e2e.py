@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
 import subprocess
 import sys
@@ -132,6 +133,10 @@ def test_describe_a_product_of_the_catalog(deployed: Deployed) -> None:
     assert resp.status_code == 200, resp.text
     [result] = resp.json()
     assert result["title"] and result["description"] and result["model"].startswith("text-generator:")
+    assert result["description_source"] in ("model", "template"), result
+    # the catalog has descriptions (its `blurb` column): the generator was trained to write them
+    report = json.loads((deployed.dataset.parent / "reports" / "text" / "generator_report.json").read_text())
+    assert report["writes"] == ["title", "description"] and report["data"]["pairs_with_description"] > 0
 
 
 def test_classify_a_product_photo_into_the_catalog_categories(deployed: Deployed) -> None:

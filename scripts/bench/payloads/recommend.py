@@ -1,26 +1,26 @@
-"""Recommend payloads: users, items and countries of the served model's own catalog (Online Retail II).
+"""Recommend payloads: users, items and countries of the served model's own catalog.
 
 The served model knows which (pseudonymous) users and which products exist, so ids come from its
-``recommender.json``. Without a local copy of the model (load tests against a deployed URL), raw
-customer numbers and stock codes are drawn from the transactions instead; the server
-pseudonymizes customer numbers with its own key.
+``recommender.json``. Without a local copy of the model (load tests against a deployed URL), the
+raw user ids, items and countries are read through the data contract from the model's data set
+(``ADSERVE_BENCH_DATASET``, default the shipped ``online-retail-ii`` adapter), validated and
+cleaned but not pseudonymized: the server pseudonymizes them with its own key.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .context import PayloadContext
 
 SETTING = "recommend_model"
 META_FILE = "recommender.json"
-PRODUCT_CODE = r"^\d{5}[A-Za-z]{0,2}$"
 
 
 @dataclass(frozen=True)
@@ -32,27 +32,31 @@ class RecommendCatalog:
 
 
 @cache
-def _catalog_from_data(data_dir: Path) -> RecommendCatalog:
-    frame = pd.read_parquet(
-        data_dir / "online-retail-ii" / "online_retail_ii_2009_2010.parquet",
-        columns=["Invoice", "StockCode", "Quantity", "Customer ID", "Country"],
+def _catalog_from_data(data_dir: Path, dataset: str) -> RecommendCatalog:
+    from services.data.adapters import adapter_path
+    from services.data.cleaning import clean_all
+    from services.data.mapping import load_mapping
+    from services.data.validation import validate
+
+    mapping = load_mapping(adapter_path(dataset))
+    validated = validate(mapping, data_dir=data_dir)
+    frames, _ = clean_all(validated.frames, mapping)
+    interactions = frames["interactions"]
+    customers = sorted(interactions["user_id"].astype(str).unique().tolist())
+    items = interactions["item_id"].astype(str).value_counts().index.tolist()
+    users = frames.get("users")
+    countries = (
+        sorted(users["country"].dropna().astype(str).unique().tolist())
+        if users is not None and "country" in users.columns
+        else []
     )
-    frame = frame[
-        frame["Customer ID"].notna()
-        & (frame["Quantity"] > 0)
-        & ~frame["Invoice"].astype(str).str.startswith("C")
-        & frame["StockCode"].astype(str).str.match(PRODUCT_CODE)
-    ]
-    customers = sorted({str(int(c)) for c in frame["Customer ID"]})
-    items = frame["StockCode"].astype(str).value_counts().index.tolist()
-    countries = sorted(frame["Country"].dropna().astype(str).unique().tolist())
-    return RecommendCatalog(customers, "customer_id", items, countries)
+    return RecommendCatalog(customers, "customer_id", items, countries or ["United Kingdom"])
 
 
 def catalog(ctx: PayloadContext) -> RecommendCatalog:
     meta = ctx.model_json(SETTING, META_FILE)
     if meta is None:
-        return _catalog_from_data(ctx.data_dir)
+        return _catalog_from_data(ctx.data_dir, os.environ.get("ADSERVE_BENCH_DATASET", "online-retail-ii"))
     countries = [c for c in meta.get("countries", []) if c] or ["United Kingdom"]
     return RecommendCatalog(list(meta["user_ids"]), "user_id", list(meta["item_ids"]), countries)
 
