@@ -2,8 +2,10 @@
 
 Every recommended item carries its catalog ``attributes`` and ``image_uri``. ``/catalog_items``
 adds items at run time: each is scored from its features (text keywords, price band, category and
-attributes, through the model's attribute vectors) and is recommendable at once, until the next
-model version replaces the served one (add them to the catalog and ingest again to keep them).
+attributes, through the model's attribute vectors) and is recommendable at once. The call is
+acknowledged only once the items are in the durable catalog log (``catalog_log.py``), which every
+worker and replica folds into its served model within ``ADSERVE_RECOMMEND_CATALOG_POLL_S``, and
+again into each new model version; a worker is ready only after its first fold.
 
 Ids are validated against the served model while each request is parsed; the model can be
 hot-swapped between that and the batch, so each batch API checks its rows again and answers a row
@@ -15,16 +17,20 @@ split into parts (``explain.py``).
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Annotated, TypeVar
 
 import bentoml
 from annotated_types import MaxLen, MinLen
+from bentoml.exceptions import InvalidArgument, ServiceUnavailable
 
 from services.core.service_kit import PlatformService, batch_api, platform_service
 
 from . import explain
+from .catalog_log import CatalogLog, CatalogLogError, CatalogLogFull
 from .model import NewItem, Recommended, Recommender
 from .runtime import RECOMMENDER
 from .schemas import (
@@ -40,7 +46,9 @@ from .schemas import (
     ScoredItem,
     SimilarItemsRequest,
 )
+from .settings import get_recommend_settings
 
+log = logging.getLogger(__name__)
 MAX_REQUESTS = 256
 MAX_ITEM_IDS = 1000
 R = TypeVar("R")
@@ -49,6 +57,12 @@ Explainer = Callable[[list[int], list[float]], list[explain.Explanation]]
 # docs/benchmarks.md): off by default, ADSERVE_BATCHING_APIS=recommend.recommend,... turns it on.
 # When on, only a request that has queued this long is shed (503).
 QUEUE_DEADLINE_MS = 10_000
+
+
+def _new_item(item: CatalogItem) -> NewItem:
+    return NewItem(
+        item.item_id, item.title, item.price, item.description, item.category, dict(item.attributes), item.image_uri
+    )
 
 
 def _as_response(
@@ -113,10 +127,43 @@ class RecommendService(PlatformService):
     """Hybrid LightFM recommendations served from precomputed vectors."""
 
     recommender = RECOMMENDER
-    _catalog_lock = threading.Lock()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._catalog_lock = threading.Lock()
+        self.catalog_log = CatalogLog.from_settings()
+        self._catalog_synced = threading.Event()
+        threading.Thread(target=self._follow_catalog_log, name="catalog-log", daemon=True).start()
+
+    def __is_ready__(self) -> bool:
+        return super().__is_ready__() and self._catalog_synced.is_set()
 
     def _model(self) -> tuple[Recommender, str]:
         return self.recommender.get(), self.recommender.tag or "unknown"
+
+    def _follow_catalog_log(self) -> None:
+        every = get_recommend_settings().catalog_poll_s
+        while True:
+            try:
+                if self.recommender.ready:
+                    self.sync_catalog()
+                    self._catalog_synced.set()
+            except Exception as exc:  # the store did not answer: try again at the next tick
+                log.warning("catalog additions not folded in: %s", exc)
+            time.sleep(every)
+
+    def sync_catalog(self) -> int:
+        """Fold the log's items that the served model lacks into it; returns how many were added."""
+        self.catalog_log.read_new()
+        logged = self.catalog_log.items()
+        with self._catalog_lock:
+            model, version = self._model()
+            missing = [_new_item(i) for i in logged if i.item_id not in model.item_index]
+            if not missing:
+                return 0
+            self.recommender.swap(model.with_catalog_items(missing), version)
+        log.info("folded %d logged catalog additions into %s", len(missing), version)
+        return len(missing)
 
     @bentoml.api(route="/known_items")
     def known_items(self, item_ids: Annotated[ItemIdsToCheck, MinLen(1), MaxLen(MAX_ITEM_IDS)]) -> KnownItems:
@@ -223,11 +270,15 @@ class RecommendService(PlatformService):
         with self._catalog_lock:  # one read-modify-swap at a time; readers keep the old model meanwhile
             model, version = self._model()
             known = [i.item_id for i in unique if i.item_id in model.item_index]
-            new = [
-                NewItem(i.item_id, i.title, i.price, i.description, i.category, dict(i.attributes), i.image_uri)
-                for i in unique
-                if i.item_id not in model.item_index
-            ]
+            adding = [i for i in unique if i.item_id not in model.item_index]
+            new = [_new_item(i) for i in adding]
+            if adding:
+                try:
+                    self.catalog_log.append(adding)  # durable first: only a stored addition is acknowledged
+                except CatalogLogFull as exc:
+                    raise InvalidArgument(str(exc)) from None
+                except CatalogLogError as exc:
+                    raise ServiceUnavailable(str(exc)) from None
             grown = model.with_catalog_items(new)
             if grown is not model:
                 self.recommender.swap(grown, version)

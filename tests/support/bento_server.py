@@ -47,6 +47,8 @@ class BentoServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        # Catalog items a test adds at run time stay with its server (the log outlives processes).
+        self.env.setdefault("ADSERVE_RECOMMEND_CATALOG_LOG", tempfile.mkdtemp(prefix="catalog-additions-"))
         self.args = args or []
         self.ready_timeout = ready_timeout
         self.wait_mode = wait
