@@ -74,6 +74,8 @@ class Recommender:
     image_uris: list[str | None] = field(default_factory=list)
     blend: Blend | None = None
     item_attr_rows: list[list[str]] | None = None  # attribute features of each item (explanations)
+    # Each user's attribute values as ``country_vecs`` keys (online updates keep them); None: country only.
+    user_attr_rows: list[list[str]] | None = None
 
     def __post_init__(self) -> None:
         if len(self.item_attributes) != len(self.item_ids):
@@ -262,6 +264,7 @@ class Recommender:
             image_uris=[*self.image_uris, *(e[2] for e in extras)],
             blend=self.blend,
             item_attr_rows=None if self.item_attr_rows is None else [*self.item_attr_rows, *([[]] * len(new))],
+            user_attr_rows=self.user_attr_rows,
         )
 
     # -------------------------------------------------------------- persistence
@@ -294,6 +297,7 @@ class Recommender:
             "image_uris": self.image_uris,
             "metadata": self.metadata,
             "item_attr_rows": self.item_attr_rows,
+            "user_attr_rows": self.user_attr_rows,
         }
         (folder / META).write_text(json.dumps(meta))
         if self.blend is not None:
@@ -329,4 +333,5 @@ class Recommender:
             image_uris=meta.get("image_uris", []),
             blend=Blend.load(folder),
             item_attr_rows=meta.get("item_attr_rows"),
+            user_attr_rows=meta.get("user_attr_rows"),
         )

@@ -6,7 +6,9 @@ users and items get identity-feature rows inserted after the existing ones (the 
 keep their meaning and move down). A new item starts from its attributes, as the hybrid model
 would describe it cold: its identity row is the mean of its attribute rows, so before any update
 it scores like ``Recommender.item_vector_from_features``. New users start from LightFM's usual
-random initialisation. Optimiser state (adagrad accumulators) is extended the same way.
+random initialisation. Optimiser state (adagrad accumulators) is extended the same way. The
+feature matrices are rebuilt as trained: each item's attribute row and each user's attribute values
+(country and the others) come from the saved model (``item_attr_rows``, ``user_attr_rows``).
 
 ``fold_in`` then trains on the new positives plus a replay sample of historical purchases (so the
 update does not forget), keeps the latest ``holdout_fraction`` of new positives out of training,
@@ -89,20 +91,27 @@ class OnlineModel:
 
     @classmethod
     def build(cls, rec: Recommender, lfm: LightFM, embed_fn: EmbedFn | None = None) -> OnlineModel:
-        """Rebuild the training-time feature matrices from the served catalog (same layout as training)."""
-        embeddings = None
-        if rec.attributes.centroids is not None:
-            if embed_fn is None:
-                raise ValueError("this model clusters title embeddings: an embedding function is needed")
-            embeddings = embed_fn([t.lower() for t in rec.titles])
-        # Prices are stored as float32: round back to the data's precision so that an item priced
-        # exactly on a price-band edge lands in the same band as in training.
-        attr_rows = [
-            rec.attributes.describe(
-                t, round(float(p), 4), None if embeddings is None else embeddings[i], rec.catalog_feature_row(i)
-            )
-            for i, (t, p) in enumerate(zip(rec.titles, rec.prices, strict=True))
-        ]
+        """Rebuild the training-time feature matrices from the served catalog (same layout as training).
+
+        A model saved with its items' attribute rows (``item_attr_rows``) is rebuilt from them as
+        trained; an older one by describing each item again (titles, prices, embeddings).
+        """
+        if rec.item_attr_rows is not None and len(rec.item_attr_rows) == len(rec.item_ids):
+            attr_rows = [list(r) for r in rec.item_attr_rows]
+        else:
+            embeddings = None
+            if rec.attributes.centroids is not None:
+                if embed_fn is None:
+                    raise ValueError("this model clusters title embeddings: an embedding function is needed")
+                embeddings = embed_fn([t.lower() for t in rec.titles])
+            # Prices are stored as float32: round back to the data's precision so that an item priced
+            # exactly on a price-band edge lands in the same band as in training.
+            attr_rows = [
+                rec.attributes.describe(
+                    t, round(float(p), 4), None if embeddings is None else embeddings[i], rec.catalog_feature_row(i)
+                )
+                for i, (t, p) in enumerate(zip(rec.titles, rec.prices, strict=True))
+            ]
         countries = list(rec.country_vecs)
         online = cls(rec, lfm, sp.csr_matrix((0, 0)), sp.csr_matrix((0, 0)), attr_rows, countries)
         online._rebuild_features()
@@ -118,12 +127,12 @@ class OnlineModel:
         self.item_features = item_space.matrix(
             [item_space.row(i, a) for i, a in zip(rec.item_ids, self.item_attr_rows, strict=True)]
         )
-        user_space = FeatureSpace(tuple(rec.user_ids), tuple(f"country:{c}" for c in self.countries))
+        # The user attribute columns in training order (``country_vecs`` keys); every user keeps all
+        # of the attribute values it was trained with (a model saved without them: its country).
+        user_space = FeatureSpace(tuple(rec.user_ids), tuple(f"attr:{c}" for c in self.countries))
+        rows = rec.user_attr_rows or [[c] if c else [] for c in rec.user_country]
         self.user_features = user_space.matrix(
-            [
-                user_space.row(u, [f"country:{c}"] if c else [])
-                for u, c in zip(rec.user_ids, rec.user_country, strict=True)
-            ]
+            [user_space.row(u, [f"attr:{v}" for v in values]) for u, values in zip(rec.user_ids, rows, strict=True)]
         )
 
     # ------------------------------------------------------------------ growing
@@ -167,6 +176,7 @@ class OnlineModel:
             user_ids=[*rec.user_ids, *new_users],
             user_vecs=rec.user_vecs,
             user_country=[*rec.user_country, *([""] * len(new_users))],
+            user_attr_rows=None if rec.user_attr_rows is None else [*rec.user_attr_rows, *([[]] * len(new_users))],
             purchased=[*rec.purchased, *([np.zeros(0, np.int64)] * len(new_users))],
             country_vecs=rec.country_vecs,
             attributes=rec.attributes,
@@ -232,6 +242,7 @@ class OnlineModel:
             image_uris=list(rec.image_uris),
             blend=rec.blend,  # the served blend carries over (its buyer counts are those of the last training)
             item_attr_rows=[list(r) for r in self.item_attr_rows],
+            user_attr_rows=rec.user_attr_rows,
         )
 
 

@@ -72,6 +72,7 @@ class Prepared:
     item_attr_rows: list[list[str]]
     item_attributes: list[dict[str, str]] = field(default_factory=list)
     image_uris: list[str | None] = field(default_factory=list)
+    user_attr_rows: list[list[str]] = field(default_factory=list)  # feature names of each user's attributes
     item_index: dict[str, int] = field(init=False)
     user_index: dict[str, int] = field(init=False)
 
@@ -204,6 +205,7 @@ def prepare(
         attr_rows,
         served_attributes,
         image_uris,
+        per_user,
     )
 
 
@@ -332,6 +334,7 @@ def build_recommender(
         image_uris=prep.image_uris,
         blend=blend,
         item_attr_rows=[list(r) for r in prep.item_attr_rows],
+        user_attr_rows=[[f.removeprefix("country:") for f in row] for row in prep.user_attr_rows] or None,
     )
 
 
