@@ -164,7 +164,8 @@ class GeneratorRuntime:
         return item if attrs is item.attributes else item.model_copy(update={"attributes": attrs})
 
     def _candidate(self, item: DescriptionRequest, raw_title: str | None, attempt: int) -> _Candidate | None:
-        title = " ".join((raw_title or "").split())[:MAX_TITLE_CHARS].strip(" -:|")
+        # U+FFFD: a byte-level token that did not complete a character; never part of a title.
+        title = " ".join((raw_title or "").replace("\ufffd", " ").split())[:MAX_TITLE_CHARS].strip(" -:|")
         if not title:
             return None
         attrs = item.attributes

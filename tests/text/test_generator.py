@@ -185,3 +185,9 @@ def test_pretrained_weights_are_imported_as_a_configuration_change(
         bentoml.models.delete(str(imported.tag))  # keep text-generator:latest the tiny trained model
     with pytest.raises(FileNotFoundError):
         import_pretrained(tmp_path, "generator")
+
+
+def test_an_unfinished_byte_token_never_reaches_a_title(runtime: GeneratorRuntime) -> None:
+    cand = runtime._candidate(item(), "\ufffd Nike Men Black Sports Shoes\ufffd", 0)
+    assert cand is not None and cand.title == "Nike Men Black Sports Shoes"
+    assert runtime._candidate(item(), "\ufffd\ufffd", 0) is None
