@@ -26,6 +26,7 @@ locals {
 
   model_object_arns = [for m in var.model_names : "${var.model_bucket_arn}/models/${m}/*"]
   model_prefixes    = flatten([for m in var.model_names : ["models/${m}/", "models/${m}/*"]])
+  writes_s3         = var.feedback_s3_prefix != null || var.catalog_log_s3_prefix != null
 
   health_check_command = "python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.container_port}${var.health_check_path}', timeout=4)\" || exit 1"
 
@@ -336,11 +337,11 @@ data "aws_iam_policy_document" "task" {
   }
 
   dynamic "statement" {
-    for_each = length(var.model_names) > 0 || var.feedback_s3_prefix != null ? [1] : []
+    for_each = length(var.model_names) > 0 || local.writes_s3 ? [1] : []
 
     content {
       sid       = "UseModelStoreKeyThroughS3"
-      actions   = var.feedback_s3_prefix != null ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"]
+      actions   = local.writes_s3 ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"]
       resources = [var.model_kms_key_arn]
 
       condition {
@@ -358,6 +359,32 @@ data "aws_iam_policy_document" "task" {
       sid       = "WriteFeedbackEvents"
       actions   = ["s3:PutObject"]
       resources = ["${var.model_bucket_arn}/${var.feedback_s3_prefix}*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.catalog_log_s3_prefix != null ? [1] : []
+
+    content {
+      sid       = "ReadWriteCatalogLog"
+      actions   = ["s3:GetObject", "s3:PutObject"]
+      resources = ["${var.model_bucket_arn}/${var.catalog_log_s3_prefix}*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.catalog_log_s3_prefix != null ? [1] : []
+
+    content {
+      sid       = "ListCatalogLog"
+      actions   = ["s3:ListBucket"]
+      resources = [var.model_bucket_arn]
+
+      condition {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = [var.catalog_log_s3_prefix, "${var.catalog_log_s3_prefix}*"]
+      }
     }
   }
 
@@ -430,7 +457,7 @@ data "aws_iam_policy_document" "task" {
 }
 
 resource "aws_iam_role_policy" "task" {
-  count = length(var.model_names) > 0 || var.feedback_s3_prefix != null || local.metrics_enabled || var.enable_execute_command ? 1 : 0
+  count = length(var.model_names) > 0 || local.writes_s3 || local.metrics_enabled || var.enable_execute_command ? 1 : 0
 
   name   = "task"
   role   = aws_iam_role.task.id

@@ -174,6 +174,12 @@ variable "feedback_s3_prefix" {
   default     = null
 }
 
+variable "catalog_log_s3_prefix" {
+  description = "Key prefix (e.g. \"catalog-additions/\") of the recommend service's catalog-additions log in the model-store bucket: the task lists, reads and writes it; null for services without one."
+  type        = string
+  default     = null
+}
+
 
 ################################################################################
 # Network and routing
