@@ -29,10 +29,13 @@ import sys
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:  # bentoml_compat imports BentoML: loaded only where routes are derived
+    from .bentoml_compat import ApiFacts
 
 CATALOG_PATH = Path(__file__).resolve().parents[1] / "catalog.yaml"
 TFVARS_VARIABLE = "capability_paths"
@@ -57,9 +60,8 @@ class Route(_Frozen):
     )
 
 
-def route_of(api: Any) -> Route:
-    """The route of one API, from what BentoML and ``service_kit.batch_api`` record on it
-    (a ``bentoml_compat.ApiFacts``)."""
+def route_of(api: ApiFacts) -> Route:
+    """The route of one API, from what BentoML and ``service_kit.batch_api`` record on it."""
     from .service_kit import batch_capable, batched_by_default
 
     batchable = batch_capable(api)
@@ -111,7 +113,8 @@ def openapi_json_paths(spec: dict[str, Any], exclude: Iterable[str] = ()) -> lis
         if path in skip or not isinstance(post, dict):
             continue
         body = post.get("requestBody", {}).get("content", {})
-        answer = post.get("responses", {}).get("200", post.get("responses", {}).get(200, {})).get("content", {})
+        responses = post.get("responses", {})
+        answer = (responses.get("200") or responses.get(200) or {}).get("content", {})  # JSON text: "200"
         if "application/json" in body and "application/json" in answer:
             found.append(path)
     return found
