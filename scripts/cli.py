@@ -3,7 +3,7 @@
 Each capability of the catalog (``services/catalog.yaml``) registers its train/evaluate/serve
 commands from ``scripts/commands/<capability>.py``; offline groups without a service (``data``)
 register theirs the same way when present. The model store commands (publish, pull, alias, list)
-and ``capabilities`` (what the catalog says) are shared.
+and ``capabilities`` (what the catalog says, with the routes each service declares) are shared.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 
 import typer
 
-from services.core.capabilities import get_catalog
+from services.core.capabilities import get_catalog, routes_json
 
 app = typer.Typer(help="adserve: train, evaluate, publish, pull and serve the platform's models.", no_args_is_help=True)
 
@@ -27,10 +27,16 @@ OFFLINE_GROUPS = ("data",)  # command groups of offline work that no service ser
 
 @app.command("capabilities")
 def capabilities(as_json: bool = typer.Option(False, "--json", help="The whole catalog as JSON.")) -> None:
-    """The capability catalog: service, port, GPU, routes (* = batchable) and default models of each."""
+    """The capability catalog: service, port, GPU, routes (* = batchable) and default models of each.
+
+    The routes are read from the service classes (every service module is imported).
+    """
     catalog = get_catalog()
     if as_json:
-        typer.echo(json.dumps(catalog.model_dump(mode="json"), indent=2))
+        dumped = catalog.model_dump(mode="json")
+        for name, routes in routes_json(catalog).items():
+            dumped["capabilities"][name]["routes"] = routes
+        typer.echo(json.dumps(dumped, indent=2))
         return
     for cap in catalog.capabilities.values():
         typer.echo(f"{cap.name:<10} :{cap.port}  {'gpu' if cap.gpu else 'cpu'}  {cap.service}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Deploy a release to an environment: record image tags and model aliases in
-# infra/envs/ENV/deploy.auto.tfvars.json, then terraform init/plan/apply.
+# infra/envs/ENV/deploy.auto.tfvars.json, generate the paths of every capability from its service
+# class into infra/envs/ENV/routes.auto.tfvars.json (git-ignored), then terraform init/plan/apply.
 # Usage: scripts/deploy.sh ENV [--image-tag SERVICE=TAG]... [--model-alias MODEL=ALIAS]...
 #                              [--plan-only | --no-apply] [--restart SERVICE]... [--yes]
 #   ENV                      dev or prod (a directory under infra/envs)
@@ -18,11 +19,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CATALOG_PY=${ADSERVE_CATALOG_PYTHON:-.venv/bin/python}  # reads services/catalog.yaml
+ROUTES_PY=${ADSERVE_ROUTES_PYTHON:-$CATALOG_PY}          # imports the service classes for their routes
 ALL_SERVICES=($("$CATALOG_PY" -m services.core.capabilities names))
 TERRAFORM=${TERRAFORM:-terraform}
 TAG_DIR=${ADSERVE_BENTO_TAG_DIR:-var/bentos}
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 step() { printf '\n==> %s\n' "$*"; }
 fail() { printf 'deploy: %s\n' "$*" >&2; exit 1; }
 is_service() { case " ${ALL_SERVICES[*]} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
@@ -100,6 +102,12 @@ if not tags and not aliases:
 PY
 
 if [ "$MODE" != none ]; then
+  ROUTES="$ENV_DIR/routes.auto.tfvars.json"
+  step "generating the capability paths in $ROUTES"
+  echo "+ $ROUTES_PY -m services.core.capabilities tfvars > $ROUTES"
+  "$ROUTES_PY" -m services.core.capabilities tfvars > "$ROUTES.tmp"
+  mv "$ROUTES.tmp" "$ROUTES"
+
   step "terraform init ($ENV_DIR)"
   init_args=(-input=false)
   [ -f "$ENV_DIR/backend.hcl" ] && init_args+=("-backend-config=backend.hcl")

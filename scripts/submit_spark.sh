@@ -72,7 +72,7 @@ from pathlib import Path
 # The job modules only: pyspark and the standard library (EMR has neither pydantic nor the project's venv).
 files = ["services/__init__.py", "services/data/__init__.py"] + [
     f"services/data/spark/{name}.py"
-    for name in ("__init__", "schema", "pseudonym", "cleaning", "features", "manifest", "job")
+    for name in ("__init__", "schema", "pseudonym", "cleaning", "keywords", "features", "manifest", "job")
 ]
 with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as archive:
     for name in files:

@@ -1,6 +1,7 @@
 # The services this stack deploys: facts from the capability catalog
-# (services/catalog.yaml: routes, default models, dependencies, GPU or not, BentoML
-# class) merged with the deployment defaults below. main.tf reads local.service_catalog.
+# (services/catalog.yaml: default models, dependencies, GPU or not, BentoML class),
+# the paths of each capability (var.capability_paths, generated from the service
+# classes) and the deployment defaults below. main.tf reads local.service_catalog.
 
 locals {
   capability_catalog = yamldecode(file("${path.module}/../../services/catalog.yaml")).capabilities
@@ -12,7 +13,7 @@ locals {
     for svc, cap in local.capability_catalog : svc => merge(local.service_sizing[svc], {
       compute      = cap.gpu ? "ec2" : "fargate"
       gpu_count    = cap.gpu ? 1 : 0
-      paths        = flatten([for r in cap.routes : try(r.task, false) ? [r.path, "${r.path}/*"] : [r.path]])
+      paths        = var.capability_paths[svc]
       models       = [for m in cap.models : { env = "ADSERVE_${upper(m.setting)}", name = m.name }]
       dependencies = cap.depends_on
     })
@@ -22,7 +23,7 @@ locals {
   service_class_names = { for svc, cap in local.capability_catalog : svc => split(":", cap.service)[1] }
 
   # The capability catalog (services/catalog.yaml) holds the facts of the services:
-  # routes, default models, dependencies, GPU or not, BentoML class. Terraform adds
+  # default models, dependencies, GPU or not, BentoML class. Terraform adds
   # deployment defaults per capability that service_overrides can change:
   #   concurrency_per_replica     load-tested concurrency one task sustains
   #   mean_latency_seconds        mean latency at that concurrency

@@ -1,6 +1,7 @@
 """The endpoint registry: for each service, how to start it and which tiny models ``--quick`` needs;
-for each endpoint, its API method and payload builder. Services, routes and batchable flags come
-from the capability catalog (``services/catalog.yaml``).
+for each endpoint, its API method and payload builder. Services come from the capability catalog
+(``services/catalog.yaml``); the route, batchable flag and content type of an endpoint are read from
+its service class when first asked for (``Capability.route``), so importing the registry is cheap.
 
 The offline ceiling and the naive baseline are generic (``inprocess.py``): both call the same API
 function on the same runtime, so an entry only has to say how to build realistic request bodies.
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.core.capabilities import get_catalog
+from services.core.capabilities import Route, get_catalog
 
 from .payloads import campaign as camp
 from .payloads import creative as cre
@@ -47,14 +48,29 @@ class ServiceSpec:
 class EndpointSpec:
     service: ServiceSpec
     method: str
-    path: str
     payload: PayloadFactory
-    batchable: bool = True
-    content: str = "json"  # "json" bodies; "multipart" endpoints are load-tested with locust only
 
     @property
     def key(self) -> str:
         return f"{self.service.name}.{self.method}"
+
+    @property
+    def route(self) -> Route:
+        """The service's route of this API (imports the service module on first use)."""
+        return get_catalog()[self.service.name].route(self.method)
+
+    @property
+    def path(self) -> str:
+        return self.route.path
+
+    @property
+    def batchable(self) -> bool:
+        return self.route.batchable
+
+    @property
+    def content(self) -> str:
+        """``json`` bodies, or ``multipart`` (load-tested with locust only)."""
+        return "multipart" if self.route.content == "multipart" else "json"
 
 
 QUICK_MODELS: dict[str, tuple[str, ...]] = {
@@ -72,27 +88,20 @@ RECOMMEND, VISION, TEXT, CREATIVE, CAMPAIGN = (
 )
 
 
-def _spec(service: ServiceSpec, method: str, payload: PayloadFactory) -> EndpointSpec:
-    """An endpoint of the catalog (route, batchable, content type) with the payload builder of this benchmark."""
-    route = get_catalog()[service.name].route(method)
-    content = "multipart" if route.content == "multipart" else "json"
-    return EndpointSpec(service, method, route.path, payload, batchable=route.batchable, content=content)
-
-
 ENDPOINTS: list[EndpointSpec] = [
-    _spec(RECOMMEND, "recommend", rec.recommend_bodies),
-    _spec(RECOMMEND, "similar_items", rec.similar_items_bodies),
-    _spec(RECOMMEND, "recommend_for_profile", rec.profile_bodies),
-    _spec(VISION, "embed", vis.embed_bodies),
-    _spec(VISION, "classify", vis.classify_bodies),
-    _spec(VISION, "similar_products", vis.similar_products_bodies),
-    _spec(TEXT, "generate_description", txt.description_bodies),
-    _spec(TEXT, "summarize_reviews", txt.summary_bodies),
-    _spec(TEXT, "check_compliance", txt.compliance_bodies),
-    _spec(CREATIVE, "generate_image", cre.generate_bodies),
-    _spec(CREATIVE, "compose_banner", cre.banner_bodies),
-    _spec(CAMPAIGN, "campaign", camp.campaign_bodies),
-    _spec(CAMPAIGN, "feedback", camp.feedback_bodies),
+    EndpointSpec(RECOMMEND, "recommend", rec.recommend_bodies),
+    EndpointSpec(RECOMMEND, "similar_items", rec.similar_items_bodies),
+    EndpointSpec(RECOMMEND, "recommend_for_profile", rec.profile_bodies),
+    EndpointSpec(VISION, "embed", vis.embed_bodies),
+    EndpointSpec(VISION, "classify", vis.classify_bodies),
+    EndpointSpec(VISION, "similar_products", vis.similar_products_bodies),
+    EndpointSpec(TEXT, "generate_description", txt.description_bodies),
+    EndpointSpec(TEXT, "summarize_reviews", txt.summary_bodies),
+    EndpointSpec(TEXT, "check_compliance", txt.compliance_bodies),
+    EndpointSpec(CREATIVE, "generate_image", cre.generate_bodies),
+    EndpointSpec(CREATIVE, "compose_banner", cre.banner_bodies),
+    EndpointSpec(CAMPAIGN, "campaign", camp.campaign_bodies),
+    EndpointSpec(CAMPAIGN, "feedback", camp.feedback_bodies),
 ]
 
 # Endpoints with a target of their own in the issue; the others are measured and reported.

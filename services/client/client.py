@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Generic, Self
+from typing import Any, ClassVar, Generic, Self
 
 import httpx
 
@@ -22,6 +22,13 @@ def _headers(api_key: str | None) -> dict[str, str]:
 
 
 class _Base(Generic[M]):
+    """The capability groups on their HTTP clients (one per distinct address).
+
+    ``transport`` is an ``httpx.BaseTransport`` for ``AdserveClient`` and an
+    ``httpx.AsyncBaseTransport`` for ``AsyncAdserveClient`` (tests pass mock transports).
+    """
+
+    http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
     recommend: Recommend[M]
     text: Text[M]
     vision: Vision[M]
@@ -30,20 +37,19 @@ class _Base(Generic[M]):
 
     def __init__(
         self,
-        base_url: str,
+        base_url: str = "http://localhost:3000",
         *,
-        api_key: str | None,
-        timeout_s: float,
-        retry: RetryPolicy | None,
-        urls: Mapping[str, str] | None,
-        http_class: type[httpx.Client] | type[httpx.AsyncClient],
-        transport: Any = None,
+        api_key: str | None = None,
+        timeout_s: float = 60.0,
+        retry: RetryPolicy | None = None,
+        urls: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._retry = retry or RetryPolicy()
         self._https: dict[str, httpx.Client | httpx.AsyncClient] = {}
         for group in (Recommend, Text, Vision, Creative, Campaign):
             url = (urls or {}).get(group.capability, base_url)
-            http = self._https.get(url) or http_class(
+            http = self._https.get(url) or self.http_class(
                 base_url=url, headers=_headers(api_key), timeout=timeout_s, transport=transport
             )
             self._https[url] = http
@@ -56,25 +62,7 @@ class _Base(Generic[M]):
 class AdserveClient(_Base[Sync]):
     """Blocking client: ``client.recommend.recommend(requests=[…])`` returns the response models."""
 
-    def __init__(
-        self,
-        base_url: str = "http://localhost:3000",
-        *,
-        api_key: str | None = None,
-        timeout_s: float = 60.0,
-        retry: RetryPolicy | None = None,
-        urls: Mapping[str, str] | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            base_url,
-            api_key=api_key,
-            timeout_s=timeout_s,
-            retry=retry,
-            urls=urls,
-            http_class=httpx.Client,
-            transport=transport,
-        )
+    http_class = httpx.Client
 
     def ready(self, capability: str) -> bool:
         """Whether a capability's service answers ``/readyz`` with 200."""
@@ -98,25 +86,7 @@ class AdserveClient(_Base[Sync]):
 class AsyncAdserveClient(_Base[Async]):
     """Asyncio client: the same methods, awaited."""
 
-    def __init__(
-        self,
-        base_url: str = "http://localhost:3000",
-        *,
-        api_key: str | None = None,
-        timeout_s: float = 60.0,
-        retry: RetryPolicy | None = None,
-        urls: Mapping[str, str] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            base_url,
-            api_key=api_key,
-            timeout_s=timeout_s,
-            retry=retry,
-            urls=urls,
-            http_class=httpx.AsyncClient,
-            transport=transport,
-        )
+    http_class = httpx.AsyncClient
 
     async def ready(self, capability: str) -> bool:
         http = getattr(self, capability)._http

@@ -10,7 +10,8 @@ What is here: the adaptive-batching dispatcher (below), the media type of list o
 (``fix_output_media_types``), the 429 of ``traffic.max_concurrency`` with ``Retry-After``
 (``install_capacity_answers``), the resolved BentoML home (``bentoml_home``), a header on every
 request of a dependency client (``add_client_header``), one worker's ASGI app for the profiler
-(``worker_asgi_app``) and a bento's resolved requirements (``bento_requirements``).
+(``worker_asgi_app``), a bento's resolved requirements (``bento_requirements``) and the facts of
+a service's APIs that the capability routes are derived from (``api_facts``).
 
 The adaptive-batching dispatcher
     BentoML's ``CorkDispatcher`` (``bentoml/_internal/marshal/dispatcher.py``) fits a cost model
@@ -37,6 +38,7 @@ The adaptive-batching dispatcher
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,7 @@ from typing import Any
 import bentoml
 from _bentoml_impl.server import app as service_app
 from _bentoml_sdk.io_models import IORootModel
+from _bentoml_sdk.method import APIMethod
 from bentoml._internal.marshal import dispatcher
 from bentoml._internal.server.http import traffic
 from starlette.responses import JSONResponse
@@ -238,3 +241,46 @@ def worker_asgi_app(target: str) -> Any:
     server_context.bento_name = service.name
     server_context.bento_version = "not available"
     return service.to_asgi(is_main=True)
+
+
+# ---------------------------------------------------------------- API facts (capability routes)
+
+
+@dataclass(frozen=True)
+class ApiFacts:
+    """What one API of a service (or of a base class) declares, read from BentoML's ``APIMethod``."""
+
+    method: str
+    route: str
+    batchable: bool
+    stream: bool
+    task: bool
+    input_mime: str
+    func: Any
+
+
+def _facts(method: str, api: Any) -> ApiFacts:
+    return ApiFacts(
+        method=method,
+        route=api.route,
+        batchable=bool(api.batchable),
+        stream=bool(api.is_stream),
+        task=bool(api.is_task),
+        input_mime=api.input_spec.mime_type(),
+        func=api.func,
+    )
+
+
+def api_facts(service: Any) -> list[ApiFacts]:
+    """Every API of a BentoML service (``Service.apis``, in declaration order)."""
+    return [_facts(method, api) for method, api in service.apis.items()]
+
+
+def class_api_facts(cls: type) -> list[ApiFacts]:
+    """The APIs a plain class declares with ``bentoml.api`` (e.g. a base class shared by services)."""
+    return [_facts(method, api) for method, api in vars(cls).items() if isinstance(api, APIMethod)]
+
+
+def openapi_document(service: Any) -> dict[str, Any]:
+    """The OpenAPI document a running service answers at ``/docs.json`` (``ServiceAppFactory``)."""
+    return dict(service.openapi_spec.asdict())

@@ -1,28 +1,44 @@
 """The capability catalog (``services/catalog.yaml``), loaded into typed, read-only models.
 
-One file says which capabilities exist, which BentoML service serves each, its routes and which of
-them batch, its default models and port, whether it asks for a GPU and what it calls. The scripts,
-the CLI, the platform settings, the benchmark registry, Terraform and the tests read it from here
-(shell scripts through ``python -m services.core.capabilities``); nothing else lists capabilities.
+One file says which capabilities exist, which BentoML service serves each, its default models and
+port, whether it asks for a GPU and what it calls. The scripts, the CLI, the platform settings, the
+benchmark registry, Terraform and the tests read it from here (shell scripts through
+``python -m services.core.capabilities``); nothing else lists capabilities.
+
+The routes of a capability are not listed anywhere: ``Capability.routes`` derives them from its
+service class (imported on first use, then cached), so adding an endpoint means editing its service
+and its docs only. Importing a service module loads its frameworks (torch, transformers): code
+inside a serving process asks a running service for its OpenAPI document instead
+(``openapi_json_paths``), and Terraform gets the paths as generated tfvars (``tfvars``).
 
     python -m services.core.capabilities names            # campaign recommend text creative vision
     python -m services.core.capabilities models           # every default model name
     python -m services.core.capabilities shell --base 4000  # bash arrays: capabilities, target, port
+    python -m services.core.capabilities routes           # every capability's routes (JSON)
+    python -m services.core.capabilities tfvars > infra/envs/dev/routes.auto.tfvars.json
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
+import json
 import shlex
 import sys
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+if TYPE_CHECKING:  # bentoml_compat imports BentoML: loaded only where routes are derived
+    from .bentoml_compat import ApiFacts
+
 CATALOG_PATH = Path(__file__).resolve().parents[1] / "catalog.yaml"
+TFVARS_VARIABLE = "capability_paths"
 Name = Field(pattern=r"^[a-z][a-z0-9_]*$")
 
 
@@ -42,6 +58,66 @@ class Route(_Frozen):
         False,
         description="A BentoML task: <path>/submit, /status, /get, /cancel and /retry are served (and routed) too.",
     )
+
+
+def route_of(api: ApiFacts) -> Route:
+    """The route of one API, from what BentoML and ``service_kit.batch_api`` record on it."""
+    from .service_kit import batch_capable, batched_by_default
+
+    batchable = batch_capable(api)
+    content = "ndjson" if api.stream else "multipart" if api.input_mime == "multipart/form-data" else "json"
+    return Route(
+        path=api.route,
+        method=api.method,
+        batchable=batchable,
+        batched_by_default=batched_by_default(api) if batchable else True,
+        content=content,
+        task=api.task,
+    )
+
+
+@lru_cache(maxsize=1)
+def platform_routes() -> tuple[Route, ...]:
+    """The routes every service answers (the APIs of ``service_kit.PlatformService``)."""
+    from .bentoml_compat import class_api_facts
+    from .service_kit import PlatformService
+
+    return tuple(route_of(api) for api in class_api_facts(PlatformService))
+
+
+def load_service(target: str) -> Any:
+    """The BentoML service of ``module:Class`` (importing the module; its output goes to stderr)."""
+    module, _, name = target.partition(":")
+    with contextlib.redirect_stdout(sys.stderr):
+        return getattr(importlib.import_module(module), name)
+
+
+@cache
+def service_routes(target: str) -> tuple[Route, ...]:
+    """The routes of the service ``module:Class`` in the order of BentoML's ``Service.apis`` (by name),
+    platform routes left out."""
+    from .bentoml_compat import api_facts
+
+    platform = {r.path for r in platform_routes()}
+    return tuple(route_of(api) for api in api_facts(load_service(target)) if api.route not in platform)
+
+
+def openapi_json_paths(spec: dict[str, Any], exclude: Iterable[str] = ()) -> list[str]:
+    """The JSON routes of a running service, from its OpenAPI document (``/docs.json``): POST paths
+    with a JSON body and a JSON answer (the routes of ``content: json``, without the service's own
+    health and platform paths given in ``exclude``). Needs no import of the service's module."""
+    skip = set(exclude)
+    found = []
+    for path, operations in spec.get("paths", {}).items():
+        post = operations.get("post") if isinstance(operations, dict) else None
+        if path in skip or not isinstance(post, dict):
+            continue
+        body = post.get("requestBody", {}).get("content", {})
+        responses = post.get("responses", {})
+        answer = (responses.get("200") or responses.get(200) or {}).get("content", {})  # JSON text: "200"
+        if "application/json" in body and "application/json" in answer:
+            found.append(path)
+    return found
 
 
 class ModelEntry(_Frozen):
@@ -64,7 +140,6 @@ class Capability(_Frozen):
     gpu: bool = False
     depends_on: tuple[str, ...] = ()
     models: tuple[ModelEntry, ...] = ()
-    routes: tuple[Route, ...] = Field(min_length=1)
 
     @property
     def module(self) -> str:
@@ -73,6 +148,11 @@ class Capability(_Frozen):
     @property
     def class_name(self) -> str:
         return self.service.split(":", 1)[1]
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        """Its APIs, derived from the service class (imports its module on first use)."""
+        return service_routes(self.service)
 
     @property
     def paths(self) -> list[str]:
@@ -87,7 +167,6 @@ class Capability(_Frozen):
 
 
 class Catalog(_Frozen):
-    platform_routes: tuple[Route, ...]
     capabilities: dict[str, Capability]
 
     @model_validator(mode="before")
@@ -107,13 +186,14 @@ class Catalog(_Frozen):
             unknown = set(cap.depends_on) - set(self.capabilities)
             if unknown:
                 raise ValueError(f"{cap.name} depends on unknown capabilities {sorted(unknown)}")
-            paths = cap.paths + [r.path for r in self.platform_routes]
-            if len(set(paths)) != len(paths):
-                raise ValueError(f"{cap.name} lists a route twice")
         settings = [m.setting for c in self.capabilities.values() for m in c.models]
         if len(set(settings)) != len(settings):
             raise ValueError("two models share a setting")
         return self
+
+    @property
+    def platform_routes(self) -> tuple[Route, ...]:
+        return platform_routes()
 
     @property
     def names(self) -> list[str]:
@@ -179,6 +259,16 @@ def shell_lines(catalog: Catalog, base: int | None) -> list[str]:
     ]
 
 
+def routes_json(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
+    """Every capability's routes (imports every service module)."""
+    return {name: [r.model_dump() for r in catalog[name].routes] for name in catalog.names}
+
+
+def tfvars(catalog: Catalog) -> dict[str, dict[str, list[str]]]:
+    """The Terraform variable ``capability_paths``: the paths the load balancer routes to each capability."""
+    return {TFVARS_VARIABLE: {name: catalog[name].paths for name in catalog.names}}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.core.capabilities", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="query", required=True)
@@ -186,12 +276,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("models", help="default model names")
     shell = sub.add_parser("shell", help="bash declarations: capabilities, target, port, depends_on, models")
     shell.add_argument("--base", type=int, default=None, help="base port ($PORT); default the catalog's ports")
+    sub.add_parser("routes", help="every capability's routes, derived from its service (JSON)")
+    sub.add_parser("tfvars", help=f"Terraform variables: {TFVARS_VARIABLE} (JSON, for a *.auto.tfvars.json)")
     args = parser.parse_args(argv)
     catalog = get_catalog()
     if args.query == "names":
         print(" ".join(catalog.names))
     elif args.query == "models":
         print(" ".join(m.name for m in catalog.models()))
+    elif args.query == "routes":
+        print(json.dumps(routes_json(catalog), indent=2))
+    elif args.query == "tfvars":
+        print(json.dumps(tfvars(catalog), indent=2))
     else:
         print("\n".join(shell_lines(catalog, args.base)))
     return 0

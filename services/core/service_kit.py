@@ -118,6 +118,11 @@ def batch_params(api: Any) -> dict[str, int]:
     return dict(getattr(api.func, "batch_params", None) or {})
 
 
+def batched_by_default(api: Any) -> bool:
+    """Whether a ``batch_api`` API batches unless configured otherwise (its ``batched`` argument)."""
+    return bool(getattr(api.func, "batched_by_default", True))
+
+
 def batch_api(
     *, max_batch_size: int, max_latency_ms: int, batched: bool = True, **api_kwargs: Any
 ) -> Callable[[F], Any]:
@@ -128,6 +133,7 @@ def batch_api(
 
     def decorate(func: F) -> Any:
         func.batch_params = {"max_batch_size": max_batch_size, "max_latency_ms": max_latency_ms}  # type: ignore[attr-defined]
+        func.batched_by_default = batched  # type: ignore[attr-defined]
         if get_settings().batched(api_key(func), batched):
             return bentoml.api(
                 batchable=True, max_batch_size=max_batch_size, max_latency_ms=max_latency_ms, **api_kwargs

@@ -26,39 +26,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "in",
-        "on",
-        "with",
-        "for",
-        "to",
-        "set",
-        "box",
-        "pack",
-        "size",
-        "small",
-        "large",
-        "mini",
-        "big",
-        "assorted",
-        "design",
-        "designs",
-        "colour",
-        "colours",
-        "col",
-        "piece",
-        "pcs",
-        "s",
-        "x",
-    ]
-)
-TOKEN = re.compile(r"[a-z]{3,}")
+from services.data.spark.keywords import STOP_WORDS as TITLE_STOP_WORDS
+from services.data.spark.keywords import TOKEN_PATTERN
+
+STOP_WORDS = frozenset(TITLE_STOP_WORDS)
+TOKEN = re.compile(TOKEN_PATTERN)
 
 
 def description_tokens(text: str) -> list[str]:

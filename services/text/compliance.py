@@ -19,7 +19,7 @@ original text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -351,29 +351,43 @@ def find_brand_mismatches(
     return out, found
 
 
+def _attribute_mismatches(
+    text: str,
+    attrs: ProductAttributes,
+    attribute: Literal["colour", "material"],
+    vocab: Mapping[str, frozenset[str]],
+    skip: list[tuple[int, int]],
+    language: Language,
+    excused: Callable[[int], bool] | None = None,
+) -> list[Violation]:
+    """Words of ``attribute`` in the text of no family of the product's value (nor of its title);
+    ``excused(start)`` lets a match stand anyway."""
+    value = getattr(attrs, attribute)
+    matchers = _matchers()
+    product = _families(value, matchers[f"{attribute}_value"], vocab) | _title_families(attrs, attribute)
+    if not product:
+        return []
+    return [
+        Violation.model_construct(
+            kind="attribute_mismatch",
+            subtype=attribute,
+            span=(match.start, match.end),
+            text=match.text,
+            message=_message(attribute, language, span=match.text, value=value),
+        )
+        for match in matchers[f"{attribute}_text"].find(text, skip=skip)
+        if not (vocab[match.term] & product or (excused is not None and excused(match.start)))
+    ]
+
+
 def find_colour_mismatches(
     text: str, attrs: ProductAttributes, skip: list[tuple[int, int]], language: Language
 ) -> list[Violation]:
     if attrs.colour is None or normalise_term(attrs.colour) in MULTI_COLOUR_VALUES:
         return []
-    matchers = _matchers()
-    product = _families(attrs.colour, matchers["colour_value"], _COLOURS) | _title_families(attrs, "colour")
-    if not product:
-        return []
-    out: list[Violation] = []
-    for match in matchers["colour_text"].find(text, skip=skip):
-        if _COLOURS[match.term] & product or _styled(text, match.start):
-            continue
-        out.append(
-            Violation.model_construct(
-                kind="attribute_mismatch",
-                subtype="colour",
-                span=(match.start, match.end),
-                text=match.text,
-                message=_message("colour", language, span=match.text, value=attrs.colour),
-            )
-        )
-    return out
+    return _attribute_mismatches(
+        text, attrs, "colour", _COLOURS, skip, language, excused=lambda start: _styled(text, start)
+    )
 
 
 def find_material_mismatches(
@@ -381,24 +395,7 @@ def find_material_mismatches(
 ) -> list[Violation]:
     if attrs.material is None:
         return []
-    matchers = _matchers()
-    product = _families(attrs.material, matchers["material_value"], _MATERIALS) | _title_families(attrs, "material")
-    if not product:
-        return []
-    out: list[Violation] = []
-    for match in matchers["material_text"].find(text, skip=skip):
-        if _MATERIALS[match.term] & product:
-            continue
-        out.append(
-            Violation.model_construct(
-                kind="attribute_mismatch",
-                subtype="material",
-                span=(match.start, match.end),
-                text=match.text,
-                message=_message("material", language, span=match.text, value=attrs.material),
-            )
-        )
-    return out
+    return _attribute_mismatches(text, attrs, "material", _MATERIALS, skip, language)
 
 
 def find_gender_mismatches(

@@ -10,7 +10,6 @@ import pytest
 from scripts.bench.inprocess import api_call, load_service
 from scripts.bench.payloads.context import PayloadContext
 from scripts.bench.registry import ENDPOINTS, select
-from services.core.capabilities import get_catalog
 
 AVAILABLE = [e for e in ENDPOINTS if e.service.available()]
 
@@ -25,7 +24,7 @@ def test_payloads_validate_against_the_service_schema(spec, shared_data: Path) -
         parsed = call.validate_json(json.dumps(body).encode())
         if spec.batchable:
             assert call.param is not None and len(call.items(parsed)) == 1
-    if spec.batchable and get_catalog()[spec.service.name].route(spec.method).batched_by_default:
+    if spec.batchable and spec.route.batched_by_default:
         assert call.batching.max_batch_size and call.batching.max_batch_size > 1  # batched in this process
 
 

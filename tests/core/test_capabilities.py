@@ -1,17 +1,20 @@
-"""The capability catalog against the services themselves, the settings, the bentos and the shell view.
+"""The capability catalog, the routes derived from the services, the settings, the bentos and the shell view.
 
-The catalog (``services/catalog.yaml``) is the one list of capabilities; these tests fail when it and
-a service class disagree about a route, an API method, a batchable flag or a content type, so adding
-an endpoint to a service without the catalog (or the reverse) is caught here.
+The catalog (``services/catalog.yaml``) lists no routes: ``Capability.routes`` reads them from the
+service class. These tests check the derivation against BentoML's own view of every service, that
+a new API on a service shows up in its routes (and in the Terraform paths) with no other edit, and
+that the OpenAPI document a running service answers gives the playground the same JSON routes.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,19 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from services.core.capabilities import CATALOG_PATH, Capability, Catalog, get_catalog, load_catalog, shell_lines
+from services.campaign.ui_app import NOT_FORWARDED
+from services.core import capabilities as caps
+from services.core.bentoml_compat import openapi_document
+from services.core.capabilities import (
+    CATALOG_PATH,
+    Capability,
+    Catalog,
+    get_catalog,
+    load_catalog,
+    openapi_json_paths,
+    shell_lines,
+    tfvars,
+)
 from services.core.managed_model import ManagedModel
 from services.core.settings import PlatformSettings
 
@@ -39,15 +54,36 @@ def _content(api: Any) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", CATALOG.names)
-def test_catalog_routes_are_the_service_apis(name: str) -> None:
+def test_routes_are_the_service_apis(name: str) -> None:
     cap = CATALOG[name]
     apis = _service(cap).apis
-    served = {api.route: (method, api.batchable, _content(api)) for method, api in apis.items()}
-    listed = {
-        r.path: (r.method, r.batchable and r.batched_by_default, r.content)
+    served = {api.route: (method, api.batchable, _content(api), api.is_task) for method, api in apis.items()}
+    derived = {
+        r.path: (r.method, r.batchable and r.batched_by_default, r.content, r.task)
         for r in (*cap.routes, *CATALOG.platform_routes)
     }
-    assert served == listed, f"{name}: services/catalog.yaml and {cap.service} disagree"
+    assert served == derived, f"{name}: routes derived from {cap.service} disagree with BentoML"
+    assert cap.route(cap.routes[0].method) == cap.routes[0]
+    assert {r.path for r in CATALOG.platform_routes} == {"/noop", "/model_info"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CATALOG.names)
+def test_the_openapi_document_gives_the_same_json_routes(name: str) -> None:
+    """What the playground reads from a running service (``/docs.json``) is the derivation's JSON routes."""
+    cap = CATALOG[name]
+    served = openapi_json_paths(openapi_document(_service(cap)), NOT_FORWARDED)
+    assert sorted(served) == sorted(r.path for r in cap.routes if r.content == "json")
+
+
+@pytest.mark.slow
+def test_the_terraform_paths_are_every_route_and_everything_under_a_task() -> None:
+    paths = tfvars(CATALOG)["capability_paths"]
+    assert list(paths) == CATALOG.names
+    for name in CATALOG.names:
+        assert paths[name] == CATALOG[name].paths
+    assert {"/style_video", "/style_video/*"} <= set(paths["creative"])
+    assert "/noop" not in paths["vision"]
 
 
 BATCHABLE_WHEN_ALL_ON = """
@@ -69,8 +105,8 @@ def test_batchable_routes_are_the_ones_that_batch_when_every_api_may() -> None:
     )
     assert run.returncode == 0, run.stderr[-3000:]
     served = json.loads(run.stdout.strip().splitlines()[-1])
-    listed = {c.name: sorted(r.path for r in c.routes if r.batchable) for c in CATALOG.capabilities.values()}
-    assert served == listed
+    derived = {c.name: sorted(r.path for r in c.routes if r.batchable) for c in CATALOG.capabilities.values()}
+    assert served == derived
 
 
 @pytest.mark.slow
@@ -79,6 +115,113 @@ def test_catalog_models_are_the_managed_models_of_the_service(name: str) -> None
     cap = CATALOG[name]
     managed = [v for v in vars(_service(cap).inner).values() if isinstance(v, ManagedModel)]
     assert sorted(m.setting for m in managed) == sorted(m.setting for m in cap.models)
+
+
+# ---------------------------------------------------------------- a new API needs no other edit
+
+DEMO_MODULE = "services._routes_demo"
+DEMO_SERVICE = """
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from pathlib import Path
+
+import bentoml
+
+from services.core.service_kit import PlatformService, batch_api, platform_service
+
+
+@platform_service()
+class RoutesDemo(PlatformService):
+    @batch_api(max_batch_size=8, max_latency_ms=50, batched=False, route="/score")
+    def score(self, items: list[str]) -> list[float]:
+        return [1.0 for _ in items]
+
+    @bentoml.api(route="/lines")
+    async def lines(self, n: int = 2) -> AsyncGenerator[str, None]:
+        yield "line"
+
+    @bentoml.task(route="/render")
+    def render(self, image: Path) -> dict[str, str]:
+        return {}
+"""
+NEW_API = """
+    @bentoml.api(route="/explain")
+    def explain(self, item: str = "a") -> dict[str, str]:
+        return {"item": item}
+"""
+
+
+def _load_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = "") -> Any:
+    """The demo service module, imported from ``tmp_path`` as a module of ``services``."""
+    source = tmp_path / f"demo_{len(extra)}.py"
+    source.write_text(DEMO_SERVICE + extra)
+    spec = importlib.util.spec_from_file_location(DEMO_MODULE, source)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, DEMO_MODULE, module)
+    spec.loader.exec_module(module)
+    caps.service_routes.cache_clear()
+    return module.RoutesDemo
+
+
+@pytest.fixture
+def demo_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.delenv("ADSERVE_BATCHING_APIS", raising=False)
+    monkeypatch.delenv("ADSERVE_BATCHING", raising=False)
+    path = tmp_path / "catalog.yaml"
+    entry = {"service": f"{DEMO_MODULE}:RoutesDemo", "port": 3900, "models": []}
+    path.write_text(yaml.safe_dump({"capabilities": {"demo": entry}}))
+    yield path
+    caps.service_routes.cache_clear()
+
+
+def test_routes_are_read_from_the_service_class(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_catalog: Path
+) -> None:
+    service = _load_demo(tmp_path, monkeypatch)
+    demo = load_catalog(demo_catalog)["demo"]
+    assert [(r.path, r.method, r.batchable, r.batched_by_default, r.content, r.task) for r in demo.routes] == [
+        ("/lines", "lines", False, True, "ndjson", False),
+        ("/render", "render", False, True, "multipart", True),
+        ("/score", "score", True, False, "json", False),
+    ]
+    assert demo.paths == ["/lines", "/render", "/render/*", "/score"]
+    assert demo.route("score").batchable
+    with pytest.raises(KeyError, match="has no API"):
+        demo.route("nope")
+    assert openapi_json_paths(openapi_document(service), NOT_FORWARDED) == ["/score"]
+
+
+def test_a_new_api_shows_up_in_the_routes_with_no_other_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_catalog: Path
+) -> None:
+    catalog_text = demo_catalog.read_text()
+    _load_demo(tmp_path, monkeypatch)
+    assert "/explain" not in load_catalog(demo_catalog)["demo"].paths
+    service = _load_demo(tmp_path, monkeypatch, extra=NEW_API)  # only the service changed
+    after = load_catalog(demo_catalog)
+    assert demo_catalog.read_text() == catalog_text
+    assert after["demo"].route("explain").content == "json"
+    assert "/explain" in tfvars(after)["capability_paths"]["demo"]
+    assert "/explain" in openapi_json_paths(openapi_document(service), NOT_FORWARDED)
+
+
+def test_the_tfvars_command_prints_json_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "noisy_service.py").write_text('print("loading weights...")\nService = object\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def noisy(catalog: Catalog) -> dict[str, dict[str, list[str]]]:
+        caps.load_service("noisy_service:Service")  # a service module that prints while imported
+        return {"capability_paths": {"demo": ["/a"]}}
+
+    monkeypatch.setattr(caps, "tfvars", noisy)
+    assert caps.main(["tfvars"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out) == {"capability_paths": {"demo": ["/a"]}}
+    assert "loading weights" in out.err
 
 
 def test_model_settings_default_to_the_catalog_models(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,6 +253,9 @@ def test_main_job_ports_follow_the_base_port() -> None:
 def test_the_catalog_refuses_inconsistent_entries() -> None:
     raw = yaml.safe_load(CATALOG_PATH.read_text())
     assert load_catalog() == CATALOG
+    assert all("routes" not in entry for entry in raw["capabilities"].values()), "routes come from the services"
+    with pytest.raises(ValidationError, match="routes"):
+        Catalog.model_validate({"capabilities": {"x": {**raw["capabilities"]["vision"], "routes": []}}})
     clash = {**raw, "capabilities": {**raw["capabilities"], "vision": {**raw["capabilities"]["vision"], "port": 3000}}}
     with pytest.raises(ValidationError, match="share a port"):
         Catalog.model_validate(clash)

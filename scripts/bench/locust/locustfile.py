@@ -19,6 +19,7 @@ import os
 import random
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 from locust import FastHttpUser, between, constant, task
 
@@ -75,78 +76,27 @@ class _JsonUser(_AdserveUser):
         self.client.post(self.path, data=body, headers=self.headers, name=self.path)
 
 
-# ------------------------------------------------------------------ recommend
-class RecommendUser(_JsonUser):
-    host = _service_url("recommend")
-    weight = 10
-    key, path = "recommend.recommend", "/recommend"
-
-
-class SimilarItemsUser(_JsonUser):
-    host = _service_url("recommend")
-    weight = 4
-    key, path = "recommend.similar_items", "/similar_items"
-
-
-class ProfileRecommendUser(_JsonUser):
-    host = _service_url("recommend")
-    weight = 2
-    key, path = "recommend.recommend_for_profile", "/recommend_for_profile"
-
-
-# ------------------------------------------------------------------ vision
-class ClassifyUser(_JsonUser):
-    host = _service_url("vision")
-    weight = 4
-    key, path = "vision.classify", "/classify"
-
-
-class EmbedUser(_JsonUser):
-    host = _service_url("vision")
-    weight = 4
-    key, path = "vision.embed", "/embed"
-
-
-class SimilarProductsUser(_JsonUser):
-    host = _service_url("vision")
-    weight = 2
-    key, path = "vision.similar_products", "/similar_products"
-
-
-# ------------------------------------------------------------------ text
-class DescriptionUser(_JsonUser):
-    host = _service_url("text")
-    weight = 3
-    key, path = "text.generate_description", "/generate_description"
-
-
-class SummaryUser(_JsonUser):
-    host = _service_url("text")
-    weight = 2
-    key, path = "text.summarize_reviews", "/summarize_reviews"
-
-
-class ComplianceUser(_JsonUser):
-    host = _service_url("text")
-    weight = 2
-    key, path = "text.check_compliance", "/check_compliance"
-
-
-# ------------------------------------------------------------------ creative
-class GenerateImageUser(_JsonUser):
-    host = _service_url("creative")
-    weight = 1
-    key, path = "creative.generate_image", "/generate_image"
-
-
-class BannerUser(_JsonUser):
-    host = _service_url("creative")
-    weight = 1
-    key, path = "creative.compose_banner", "/compose_banner"
+def _json_user(name: str, key: str, path: str, weight: int) -> type[_JsonUser]:
+    """The user class of one registered JSON endpoint (``key``: ``<service>.<method>``), on its service's host."""
+    attrs = {
+        "__module__": __name__,
+        "host": _service_url(key.split(".")[0]),
+        "weight": weight,
+        "key": key,
+        "path": path,
+    }
+    return type(name, (_JsonUser,), attrs)
 
 
 class _ImageToolUser(_AdserveUser):
+    """POSTs product photos (one per name in ``images``) and the ``form`` fields to ``path`` (multipart)."""
+
     abstract = True
+    host = _service_url("creative")
+    weight = 1
+    path = ""
+    images: ClassVar[tuple[str, ...]] = ("image",)
+    form: ClassVar[dict[str, str]] = {}
 
     def on_start(self) -> None:
         self.photos = pools.photo_pool()
@@ -155,47 +105,40 @@ class _ImageToolUser(_AdserveUser):
     def photo(self) -> tuple[str, bytes, str]:
         return ("product.jpg", random.choice(self.photos), "image/jpeg")
 
-
-class EnhanceUser(_ImageToolUser):
-    host = _service_url("creative")
-    weight = 1
-
     @task
-    def enhance(self) -> None:
-        self.client.post(
-            "/enhance",
-            files={"image": self.photo()},
-            data={"output_format": "jpeg"},
-            headers=self.headers,
-            name="/enhance",
-        )
+    def call(self) -> None:
+        files = {name: self.photo() for name in self.images}
+        self.client.post(self.path, files=files, data=self.form, headers=self.headers, name=self.path)
 
 
-class StyleTransferUser(_ImageToolUser):
-    host = _service_url("creative")
-    weight = 1
-
-    @task
-    def style_transfer(self) -> None:
-        files = {"content": self.photo(), "style": self.photo()}
-        self.client.post("/style_transfer", files=files, headers=self.headers, name="/style_transfer")
+def _image_user(name: str, path: str, images: tuple[str, ...], form: dict[str, str]) -> type[_ImageToolUser]:
+    attrs = {"__module__": __name__, "path": path, "images": images, "form": form}
+    return type(name, (_ImageToolUser,), attrs)
 
 
-class RestyleUser(_ImageToolUser):
-    host = _service_url("creative")
-    weight = 1
-
-    @task
-    def restyle(self) -> None:
-        form = {"prompt": "watercolour product illustration", "strength": "0.5", "steps": "4"}
-        self.client.post("/restyle", files={"image": self.photo()}, data=form, headers=self.headers, name="/restyle")
-
-
-# ------------------------------------------------------------------ campaign
-class CampaignUser(_JsonUser):
-    host = _service_url("campaign")
-    weight = 2
-    key, path = "campaign.campaign", "/campaign"
+# One class per endpoint, named for the command line (e.g. EmbedUser); weights set the traffic mix.
+RecommendUser = _json_user("RecommendUser", "recommend.recommend", "/recommend", weight=10)
+SimilarItemsUser = _json_user("SimilarItemsUser", "recommend.similar_items", "/similar_items", weight=4)
+ProfileRecommendUser = _json_user(
+    "ProfileRecommendUser", "recommend.recommend_for_profile", "/recommend_for_profile", weight=2
+)
+ClassifyUser = _json_user("ClassifyUser", "vision.classify", "/classify", weight=4)
+EmbedUser = _json_user("EmbedUser", "vision.embed", "/embed", weight=4)
+SimilarProductsUser = _json_user("SimilarProductsUser", "vision.similar_products", "/similar_products", weight=2)
+DescriptionUser = _json_user("DescriptionUser", "text.generate_description", "/generate_description", weight=3)
+SummaryUser = _json_user("SummaryUser", "text.summarize_reviews", "/summarize_reviews", weight=2)
+ComplianceUser = _json_user("ComplianceUser", "text.check_compliance", "/check_compliance", weight=2)
+GenerateImageUser = _json_user("GenerateImageUser", "creative.generate_image", "/generate_image", weight=1)
+BannerUser = _json_user("BannerUser", "creative.compose_banner", "/compose_banner", weight=1)
+CampaignUser = _json_user("CampaignUser", "campaign.campaign", "/campaign", weight=2)
+EnhanceUser = _image_user("EnhanceUser", "/enhance", ("image",), {"output_format": "jpeg"})
+StyleTransferUser = _image_user("StyleTransferUser", "/style_transfer", ("content", "style"), {})
+RestyleUser = _image_user(
+    "RestyleUser",
+    "/restyle",
+    ("image",),
+    {"prompt": "watercolour product illustration", "strength": "0.5", "steps": "4"},
+)
 
 
 class FeedbackUser(_AdserveUser):

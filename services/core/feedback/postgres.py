@@ -18,7 +18,6 @@ advisory locks on a connection of their own: released when the holder's session 
 from __future__ import annotations
 
 import contextlib
-import json
 import random
 import time
 import uuid
@@ -41,9 +40,14 @@ from .store import (
     StoredEvent,
     StoreUnavailable,
     VariantCounts,
+    run_dict,
+    run_statements,
+    run_values,
     stored,
     variant_deltas,
 )
+
+RUN_INSERT, RUN_SELECT = run_statements("feedback_runs", "%s")
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS feedback_event_seq;
@@ -248,28 +252,10 @@ class PostgresFeedbackStore(FeedbackStore):
         with self._pool.connection() as conn:
             if move_cursor and not self._move(conn, name, run.from_seq, run.to_seq):
                 raise CursorConflict(f"cursor {name!r} is no longer at {run.from_seq}")
-            conn.execute(
-                "INSERT INTO feedback_runs (at, from_seq, to_seq, decision, base_model, new_model, detail)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (
-                    time.time(),
-                    run.from_seq,
-                    run.to_seq,
-                    run.decision,
-                    run.base_model,
-                    run.new_model,
-                    json.dumps(run.detail, default=str),
-                ),
-            )
+            conn.execute(RUN_INSERT, run_values(run))
 
     def updates(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = self._rows(
-            "SELECT at, from_seq, to_seq, decision, base_model, new_model, detail FROM feedback_runs"
-            " ORDER BY id DESC LIMIT %s",
-            (limit,),
-        )
-        keys = ("at", "from_seq", "to_seq", "decision", "base_model", "new_model", "detail")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        return [run_dict(r) for r in self._rows(RUN_SELECT, (limit,))]
 
     @contextlib.contextmanager
     def lease(self, name: str) -> Iterator[bool]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import sqlite3
 import threading
 import time
@@ -31,9 +30,14 @@ from .store import (
     RunRecord,
     StoredEvent,
     VariantCounts,
+    run_dict,
+    run_statements,
+    run_values,
     stored,
     variant_deltas,
 )
+
+RUN_INSERT, RUN_SELECT = run_statements("model_updates", "?")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -232,28 +236,10 @@ class SqliteFeedbackStore(FeedbackStore):
         with self._transaction() as conn:
             if move_cursor and not self._move(conn, name, run.from_seq, run.to_seq):
                 raise CursorConflict(f"cursor {name!r} is no longer at {run.from_seq}")
-            conn.execute(
-                "INSERT INTO model_updates (at, from_seq, to_seq, decision, base_model, new_model, detail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    time.time(),
-                    run.from_seq,
-                    run.to_seq,
-                    run.decision,
-                    run.base_model,
-                    run.new_model,
-                    json.dumps(run.detail, default=str),
-                ),
-            )
+            conn.execute(RUN_INSERT, run_values(run))
 
     def updates(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = self._query(
-            "SELECT at, from_seq, to_seq, decision, base_model, new_model, detail FROM model_updates"
-            " ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
-        keys = ("at", "from_seq", "to_seq", "decision", "base_model", "new_model")
-        return [{**dict(zip(keys, r[:6], strict=True)), "detail": json.loads(r[6])} for r in rows]
+        return [run_dict(r) for r in self._query(RUN_SELECT, (limit,))]
 
     @contextlib.contextmanager
     def lease(self, name: str) -> Iterator[bool]:

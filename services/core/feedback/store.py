@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import abc
+import json
+import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -78,6 +80,31 @@ class RunRecord:
     base_model: str
     new_model: str | None
     detail: dict[str, Any]
+
+
+RUN_COLUMNS = ("at", "from_seq", "to_seq", "decision", "base_model", "new_model", "detail")
+
+
+def run_statements(table: str, marker: str) -> tuple[str, str]:
+    """The INSERT of one run into ``table`` and the SELECT of its latest runs (``LIMIT marker``);
+    ``marker`` is the driver's parameter placeholder (``?``, ``%s``)."""
+    columns = ", ".join(RUN_COLUMNS)
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(marker for _ in RUN_COLUMNS)})"
+    return insert, f"SELECT {columns} FROM {table} ORDER BY id DESC LIMIT {marker}"
+
+
+def run_values(run: RunRecord) -> tuple[Any, ...]:
+    """The values of ``RUN_COLUMNS`` for a run finished now (``detail`` as JSON text)."""
+    detail = json.dumps(run.detail, default=str)
+    return (time.time(), run.from_seq, run.to_seq, run.decision, run.base_model, run.new_model, detail)
+
+
+def run_dict(row: Sequence[Any]) -> dict[str, Any]:
+    """A stored run as ``updates`` returns it (``detail`` decoded where the driver gives text)."""
+    record = dict(zip(RUN_COLUMNS, row, strict=True))
+    if isinstance(record["detail"], str):
+        record["detail"] = json.loads(record["detail"])
+    return record
 
 
 class FeedbackStoreError(RuntimeError):

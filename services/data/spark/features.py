@@ -11,42 +11,11 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from .cleaning import ROW
-
-# services.recommend.features.STOP_WORDS (tests check that both stay equal).
-STOP_WORDS: tuple[str, ...] = (
-    "a",
-    "an",
-    "and",
-    "the",
-    "of",
-    "in",
-    "on",
-    "with",
-    "for",
-    "to",
-    "set",
-    "box",
-    "pack",
-    "size",
-    "small",
-    "large",
-    "mini",
-    "big",
-    "assorted",
-    "design",
-    "designs",
-    "colour",
-    "colours",
-    "col",
-    "piece",
-    "pcs",
-    "s",
-    "x",
-)
+from .keywords import STOP_WORDS, TOKEN_PATTERN
 
 
 def title_tokens(title: str = "title") -> Column:
-    words = F.regexp_extract_all(F.lower(F.col(title)), F.lit("([a-z]{3,})"), 1)
+    words = F.regexp_extract_all(F.lower(F.col(title)), F.lit(f"({TOKEN_PATTERN})"), 1)
     stop = F.array(*[F.lit(w) for w in STOP_WORDS])
     return F.filter(words, lambda w: ~F.array_contains(stop, w))
 
