@@ -19,12 +19,11 @@ from typing import Any
 import bentoml
 import torch
 
-from services.core.metadata import metadata_safe
 from services.core.settings import get_settings
 
 from .data import REVIEW_DATASET, ReviewRecord, in_test_split, review_dataset, review_records
 from .loop import LoopConfig, auto_threads, train_steps
-from .reports import plot_loss_curve, report_dir, write_json
+from .saving import loop_metrics, model_metadata, save_text_model
 from .tokenizer import SEQ2SEQ_SPEC, TokenizerSpec, train_tokenizer
 
 log = logging.getLogger(__name__)
@@ -155,34 +154,26 @@ def train_summarizer(
     result = train_steps(model, batches, loop, "train text-summarizer", cfg.show_progress)
     eval_loss = _held_out_loss(model, test_enc, tokenizer.pad_token_id)
     seconds = time.perf_counter() - started
-    metadata: dict[str, Any] = {
-        "architecture": "t5",
-        "input_prefix": "",
-        "task": "review body -> review title",
-        "parameters": sum(p.numel() for p in model.parameters()),
-        "config": asdict(cfg),
-        "metrics": {
-            "held_out_loss": eval_loss,
-            "final_train_loss": sum(result.losses[-50:]) / max(1, len(result.losses[-50:])),
-            "train_seconds": result.seconds,
-            "threads": threads,
-            "total_seconds": seconds,
-        },
-        "data": {
-            **dataset.lineage(),
-            "pairs_train": len(train),
-            "pairs_held_out": len(test),
-            "pii_spans_scrubbed": pii_removed,
-            "split": f"sha256(item id) < {cfg.test_fraction}",
-        },
-    }
-    with bentoml.models.create(
-        cfg.model_name, metadata=metadata_safe(metadata), labels={"capability": "text", "task": "review-summarization"}
-    ) as bento_model:
-        model.save_pretrained(bento_model.path)
-        tokenizer.save_pretrained(bento_model.path)
-    out = report_dir(reports)
-    plot_loss_curve(out / "summarizer_loss.png", result.losses, "text-summarizer (T5) training", eval_loss)
-    write_json(out / "summarizer_report.json", {"model": str(bento_model.tag), **metadata})
-    log.info("saved %s in %.0fs (held-out loss %.3f)", bento_model.tag, seconds, eval_loss)
+    metadata = model_metadata(
+        architecture="t5",
+        model=model,
+        config=asdict(cfg),
+        metrics=loop_metrics(result, eval_loss, threads, seconds),
+        lineage=dataset.lineage(),
+        pairs=(len(train), len(test)),
+        split=f"sha256(item id) < {cfg.test_fraction}",
+        head={"input_prefix": "", "task": "review body -> review title"},
+        data={"pii_spans_scrubbed": pii_removed},
+    )
+    bento_model = save_text_model(
+        name=cfg.model_name,
+        task="review-summarization",
+        model=model,
+        tokenizer=tokenizer,
+        metadata=metadata,
+        result=result,
+        reports=reports,
+        report_name="summarizer",
+        curve_title="text-summarizer (T5) training",
+    )
     return bento_model

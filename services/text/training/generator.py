@@ -23,7 +23,6 @@ from typing import Any
 import bentoml
 import torch
 
-from services.core.metadata import metadata_safe
 from services.core.settings import get_settings
 
 from ..attributes import DESCRIPTION_SEPARATOR, TITLE_SEPARATOR, v1_completion, v1_prompt
@@ -32,7 +31,7 @@ from ..decoding import DecodeSetup, decode_batch
 from ..sampling import SamplingParams
 from .data import TitlePair, in_test_split, title_dataset, title_pairs
 from .loop import LoopConfig, auto_threads, train_steps
-from .reports import plot_loss_curve, report_dir, write_json
+from .saving import loop_metrics, model_metadata, save_text_model
 from .tokenizer import CAUSAL_SPEC, TokenizerSpec, train_tokenizer
 
 log = logging.getLogger(__name__)
@@ -219,44 +218,45 @@ def train_generator(
     quality = fidelity(model, tokenizer, eval_pairs, cfg.seed, separator)
     seconds = time.perf_counter() - started
 
-    metadata: dict[str, Any] = {
-        "prompt_format": "attributes-v1",
-        "languages": ["en"],
-        "separator": TITLE_SEPARATOR,
-        "writes": ["title", "description"] if separator else ["title"],
-        **({"description_separator": separator} if separator else {}),
-        "architecture": "gpt2",
-        "parameters": sum(p.numel() for p in model.parameters()),
-        "config": asdict(cfg),
-        "metrics": {
-            "held_out_loss": eval_loss,
+    quality_metrics = (
+        "colour_in_title",
+        "brand_first_in_title",
+        "guard_flagged_generated",
+        "guard_flagged_real_titles",
+    )
+    metadata = model_metadata(
+        architecture="gpt2",
+        model=model,
+        config=asdict(cfg),
+        metrics={
+            **loop_metrics(result, eval_loss, threads, seconds),
             "held_out_perplexity": float(torch.exp(torch.tensor(eval_loss))),
-            "final_train_loss": sum(result.losses[-50:]) / max(1, len(result.losses[-50:])),
-            "colour_in_title": quality["colour_in_title"],
-            "brand_first_in_title": quality["brand_first_in_title"],
-            "guard_flagged_generated": quality["guard_flagged_generated"],
-            "guard_flagged_real_titles": quality["guard_flagged_real_titles"],
-            "train_seconds": result.seconds,
-            "threads": threads,
-            "total_seconds": seconds,
+            **{key: quality[key] for key in quality_metrics},
         },
-        "data": {
-            **dataset.lineage(),
-            "pairs_train": len(train),
-            "pairs_held_out": len(test),
-            "pairs_with_description": described,
-            "split": f"sha256(product id) < {cfg.test_fraction}",
+        lineage=dataset.lineage(),
+        pairs=(len(train), len(test)),
+        split=f"sha256(product id) < {cfg.test_fraction}",
+        head={
+            "prompt_format": "attributes-v1",
+            "languages": ["en"],
+            "separator": TITLE_SEPARATOR,
+            "writes": ["title", "description"] if separator else ["title"],
+            **({"description_separator": separator} if separator else {}),
         },
-    }
-    with bentoml.models.create(
-        cfg.model_name, metadata=metadata_safe(metadata), labels={"capability": "text", "task": "title-generation"}
-    ) as bento_model:
-        model.save_pretrained(bento_model.path)
-        tokenizer.save_pretrained(bento_model.path)
-    out = report_dir(reports)
-    plot_loss_curve(out / "generator_loss.png", result.losses, "text-generator (GPT-2) training", eval_loss)
-    write_json(out / "generator_report.json", {"model": str(bento_model.tag), **metadata, "fidelity": quality})
-    log.info("saved %s in %.0fs (held-out loss %.3f)", bento_model.tag, seconds, eval_loss)
+        data={"pairs_with_description": described},
+    )
+    bento_model = save_text_model(
+        name=cfg.model_name,
+        task="title-generation",
+        model=model,
+        tokenizer=tokenizer,
+        metadata=metadata,
+        result=result,
+        reports=reports,
+        report_name="generator",
+        curve_title="text-generator (GPT-2) training",
+        extra_report={"fidelity": quality},
+    )
     return bento_model
 
 
