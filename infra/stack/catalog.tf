@@ -27,6 +27,8 @@ locals {
   # deployment defaults per capability that service_overrides can change:
   #   concurrency_per_replica     load-tested concurrency one task sustains
   #   mean_latency_seconds        mean latency at that concurrency
+  #   catalog_log                 keeps the catalog-additions log under catalog-additions/ in
+  #                               the model-store bucket (the recommend service's /catalog_items)
   #   inflight_target_per_replica in-flight requests per task for the custom
   #                               metric policy (null = no custom metric)
   service_sizing = {
@@ -36,6 +38,7 @@ locals {
       ephemeral_storage_gib       = 30
       health_check_start_period   = 300
       feedback                    = false
+      catalog_log                 = true
       service_connect_server      = true
       desired_count               = 1
       min_capacity                = 1
@@ -52,6 +55,7 @@ locals {
       ephemeral_storage_gib       = 60
       health_check_start_period   = 300
       feedback                    = false
+      catalog_log                 = false
       service_connect_server      = true
       desired_count               = 1
       min_capacity                = 1
@@ -68,6 +72,7 @@ locals {
       ephemeral_storage_gib       = 40
       health_check_start_period   = 300
       feedback                    = false
+      catalog_log                 = false
       service_connect_server      = true
       desired_count               = 1
       min_capacity                = 1
@@ -84,6 +89,7 @@ locals {
       ephemeral_storage_gib       = 0
       health_check_start_period   = 600
       feedback                    = false
+      catalog_log                 = false
       service_connect_server      = true
       desired_count               = 1
       min_capacity                = 1
@@ -100,6 +106,7 @@ locals {
       ephemeral_storage_gib       = 21
       health_check_start_period   = 300
       feedback                    = true
+      catalog_log                 = false
       service_connect_server      = false
       desired_count               = 1
       min_capacity                = 1

@@ -48,6 +48,7 @@ locals {
           ADSERVE_FEEDBACK_SHIP_EVERY_S = tostring(var.feedback_ship_every_s)
         } : k => v if cfg.feedback
       },
+      cfg.catalog_log ? { ADSERVE_RECOMMEND_CATALOG_LOG = "s3://${local.model_bucket_name}/catalog-additions" } : {},
     )
   }
 
@@ -277,10 +278,11 @@ module "service" {
   } : {}
   secrets_kms_key_arn = module.platform_key.key_arn
 
-  model_bucket_arn   = module.model_store.bucket_arn
-  model_names        = [for m in each.value.models : m.name]
-  model_kms_key_arn  = module.model_store.kms_key_arn
-  feedback_s3_prefix = each.value.feedback ? "feedback/" : null
+  model_bucket_arn      = module.model_store.bucket_arn
+  model_names           = [for m in each.value.models : m.name]
+  model_kms_key_arn     = module.model_store.kms_key_arn
+  feedback_s3_prefix    = each.value.feedback ? "feedback/" : null
+  catalog_log_s3_prefix = each.value.catalog_log ? "catalog-additions/" : null
 
   vpc_id         = module.network.vpc_id
   vpc_cidr_block = module.network.vpc_cidr_block

@@ -315,6 +315,23 @@ def test_task_role_reads_only_its_own_model_prefixes(service_module: TfModule) -
     assert call["feedback_s3_prefix"] == '${each.value.feedback ? "feedback/" : null}'
 
 
+def test_only_recommend_keeps_the_catalog_log_and_only_under_its_prefix(
+    catalog: dict, stack: TfModule, service_module: TfModule
+) -> None:
+    assert {svc for svc, cfg in catalog.items() if cfg["catalog_log"]} == {"recommend"}
+    statements = {s["sid"]: s for s in _statements(service_module.data[("aws_iam_policy_document", "task")])}
+    rw = statements["ReadWriteCatalogLog"]
+    assert rw["actions"] == ["s3:GetObject", "s3:PutObject"]
+    assert rw["resources"] == ["${var.model_bucket_arn}/${var.catalog_log_s3_prefix}*"]
+    listing = statements["ListCatalogLog"]
+    assert one(listing["condition"])["variable"] == "s3:prefix"
+    assert (
+        stack.modules["service"]["catalog_log_s3_prefix"] == '${each.value.catalog_log ? "catalog-additions/" : null}'
+    )
+    env = stack.locals["service_environment"]
+    assert 'ADSERVE_RECOMMEND_CATALOG_LOG = "s3://${local.model_bucket_name}/catalog-additions"' in env
+
+
 def test_execution_role_gets_only_ecr_pull_logs_and_its_secrets(service_module: TfModule) -> None:
     doc = service_module.data[("aws_iam_policy_document", "execution")]
     statements = {s["sid"]: s for s in _statements(doc)}
