@@ -39,9 +39,9 @@ from services.creative.training.samples import fashion_items
 from services.creative.video.clips import catalogue_frames, moving_shapes, moving_shapes_frame
 from services.creative.video.flow import grey, warp
 from services.creative.video.metrics import dis_flow, flicker, mean_abs_diff
-from services.creative.video.pipeline import VideoStyleOptions, stylize_video
+from services.creative.video.pipeline import VideoStyleOptions, make_blender, stylize_video
 from services.creative.video.presets import preset_image
-from services.creative.video.temporal import FlowBlender, ReinhardStyler, to_uint8
+from services.creative.video.temporal import ReinhardStyler, to_uint8
 
 SIZE = (320, 180)
 TINTS = ((40, 60, 120), (150, 40, 50), (30, 110, 60), (120, 80, 20), (90, 30, 110), (20, 20, 20))
@@ -63,8 +63,8 @@ def naive(frames: list[np.ndarray], style: Image.Image) -> list[np.ndarray]:
 
 def project(frames: list[np.ndarray], style: Image.Image, options: VideoStyleOptions) -> list[np.ndarray]:
     styler = ReinhardStyler(style, strength=options.strength, texture=options.texture, smoothing=options.smoothing)
-    blender = FlowBlender(options.flow_blend, flow_side=CreativeSettings().video_flow_side)
-    return [to_uint8(blender(f, styler(f))) for f in frames]
+    blender = make_blender(options, CreativeSettings())
+    return [to_uint8(blender(f, styler(f, blender.motion(f)))) for f in frames]
 
 
 def timed(fn, *args):  # type: ignore[no-untyped-def]

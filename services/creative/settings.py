@@ -78,6 +78,13 @@ class CreativeSettings(BaseSettings):
     video_flow_side: int = Field(
         320, ge=32, le=2048, description="Longer side at which optical flow between frames is computed."
     )
+    video_flow_agreement: float = Field(
+        6.0,
+        gt=0,
+        le=255,
+        description="Levels of (blurred) RGB difference between the warped previous and the current input frame "
+        "at which a pixel counts as new content (no blending with the previous output, not persisting content).",
+    )
     video_max_running_jobs: int = Field(1, ge=1, le=64, description="Video jobs that run at once per worker.")
     video_heartbeat_s: float = Field(2.0, gt=0, le=60, description="How often a running job refreshes its record.")
     video_stale_after_s: float = Field(

@@ -33,10 +33,10 @@ class VideoStyleOptions(BaseModel):
     strength: float = Field(1.0, ge=0.0, le=1.0, description="0 keeps the input, 1 the full transfer.")
     texture: float = Field(0.0, ge=0.0, le=1.0, description="Move the fine-detail energy toward the style's.")
     smoothing: float = Field(
-        0.7, ge=0.0, le=0.99, description="Weight of the past in the moving average of colour statistics."
+        0.88, ge=0.0, le=0.99, description="Weight of the past in the moving average of colour statistics."
     )
     flow_blend: float = Field(
-        0.9,
+        0.97,
         ge=0.0,
         le=0.99,
         description="Weight of the previous output, warped by optical flow, where motion is trusted.",
@@ -82,6 +82,16 @@ def make_styler(options: VideoStyleOptions, style: Image.Image | None, engine: A
     return ReinhardStyler(style, strength=options.strength, texture=options.texture, smoothing=options.smoothing)
 
 
+def make_blender(options: VideoStyleOptions, settings: CreativeSettings) -> FlowBlender:
+    """The flow blender; it also tracks motion for the Reinhard styler's statistics when they are smoothed."""
+    return FlowBlender(
+        options.flow_blend,
+        flow_side=settings.video_flow_side,
+        threshold=settings.video_flow_agreement,
+        track=options.prompt is None and options.smoothing > 0,
+    )
+
+
 def stylize_video(
     source: Path,
     output: Path,
@@ -97,7 +107,7 @@ def stylize_video(
     """Stylize ``source`` into ``output`` (MP4, H.264, the source's audio); see the module docstring."""
     info = info or probe_video(source, settings)
     styler = make_styler(options, style, engine)
-    blender = FlowBlender(options.flow_blend, flow_side=settings.video_flow_side)
+    blender = make_blender(options, settings)
     width, height = even_size(info.width, info.height)
     started = time.perf_counter()
     done = 0
@@ -109,7 +119,7 @@ def stylize_video(
             for frame in read_frames(source):
                 if should_stop():
                     raise JobCanceledError("canceled")
-                writer.write(to_uint8(blender(frame, styler(frame))))
+                writer.write(to_uint8(blender(frame, styler(frame, blender.motion(frame)))))
                 done += 1
                 on_progress(done, max(done, info.frames))
         audio = add_audio(silent, source, output)
