@@ -53,8 +53,10 @@ MAX_REQUESTS = 256
 MAX_ITEM_IDS = 1000
 R = TypeVar("R")
 Explainer = Callable[[list[int], list[float]], list[explain.Explanation]]
-# Adaptive batching does not pay for these APIs on CPU (batched ÷ unbatched 0.88–1.07 at 64 clients,
-# docs/benchmarks.md): off by default, ADSERVE_BATCHING_APIS=recommend.recommend,... turns it on.
+# Adaptive batching does not pay for /recommend and /similar_items on CPU (batched ÷ unbatched 0.89
+# and 0.64 at 64 clients on a quiet machine, docs/benchmarks.md): off by default there,
+# ADSERVE_BATCHING_APIS=recommend.recommend,... turns it on. It pays for /recommend_for_profile
+# (1.44×: each profile builds its vector first, and a batch scores all of them at once): on.
 # When on, only a request that has queued this long is shed (503).
 QUEUE_DEADLINE_MS = 10_000
 
@@ -226,7 +228,7 @@ class RecommendService(PlatformService):
             ),
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS)
     def recommend_for_profile(
         self, requests: Annotated[list[ProfileRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
