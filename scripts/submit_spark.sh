@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Upload the lake pipeline's Spark job to the lake bucket and start an EMR Serverless job run.
-# Usage: scripts/submit_spark.sh [--env ENV] [--input S3_URI] [--lake S3_URI] [--key-uri S3_URI]
+# Usage: scripts/submit_spark.sh [--env ENV] [--input S3_URI] [--mapping FILE] [--lake S3_URI] [--key-uri S3_URI]
 #                                [--application-id ID] [--role-arn ARN] [--bucket NAME] [--wait] [--dry-run]
 #   --env ENV            environment (default: dev); application, role, bucket and lake come from
 #                        `terraform -chdir=infra/envs/ENV output -json data_lake` (stack enable_data_lake = true)
-#   --input URI          raw CSV/Parquet file or folder (default: s3://<bucket>/raw/online_retail_ii/)
+#   --input URI          interactions CSV/Parquet file or folder (default: s3://<bucket>/raw/online_retail_ii/)
+#   --mapping FILE       mapping file of the export (docs/data.md; default: the online-retail-ii adapter's),
+#                        uploaded as JSON next to the job
 #   --lake URI           lake root (default: the lake_uri output, s3://<bucket>/lake)
 #   --key-uri URI        object holding the pseudonymization key, readable only by the job role
 #                        (default: s3://<bucket>/secrets/pii_hmac.key; put the same key as ADSERVE_PII_HMAC_KEY there)
@@ -19,10 +21,10 @@ cd "$(dirname "$0")/.."
 TERRAFORM=${TERRAFORM:-terraform}
 AWS=${AWS:-aws}
 ENV_NAME=dev
-INPUT="" LAKE="" KEY_URI="" APP_ID="" ROLE_ARN="" BUCKET=""
+INPUT="" MAPPING="" LAKE="" KEY_URI="" APP_ID="" ROLE_ARN="" BUCKET=""
 WAIT=0 DRY_RUN=0
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 step() { printf '\n==> %s\n' "$*"; }
 fail() { printf 'submit_spark: %s\n' "$*" >&2; exit 1; }
 run() { echo "+ $*"; [ "$DRY_RUN" = 1 ] || "$@"; }
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --env) ENV_NAME=${2:?--env needs a value}; shift ;;
     --input) INPUT=${2:?--input needs a value}; shift ;;
+    --mapping) MAPPING=${2:?--mapping needs a value}; shift ;;
     --lake) LAKE=${2:?--lake needs a value}; shift ;;
     --key-uri) KEY_URI=${2:?--key-uri needs a value}; shift ;;
     --application-id) APP_ID=${2:?--application-id needs a value}; shift ;;
@@ -72,18 +75,31 @@ from pathlib import Path
 # The job modules only: pyspark and the standard library (EMR has neither pydantic nor the project's venv).
 files = ["services/__init__.py", "services/data/__init__.py"] + [
     f"services/data/spark/{name}.py"
-    for name in ("__init__", "schema", "pseudonym", "cleaning", "keywords", "features", "manifest", "job")
+    for name in ("__init__", "contract", "pseudonym", "cleaning", "keywords", "features", "manifest", "job")
 ]
 with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as archive:
     for name in files:
         archive.write(Path(name), name)
 print(f"{sys.argv[1]}: {len(files)} files")
 PY
+# The mapping file as JSON (validated by the project's own loader): the job reads it with the standard library.
+"${PYTHON:-.venv/bin/python}" - "$MAPPING" "$work/mapping.json" <<'PY'
+import json
+import sys
+from pathlib import Path
+
+from services.data.spark.runner import lake_mapping
+
+mapping = lake_mapping(Path(sys.argv[1]) if sys.argv[1] else None)
+Path(sys.argv[2]).write_text(json.dumps(mapping.model_dump(mode="json")))
+print(f"mapping {mapping.name}: {sys.argv[2]}")
+PY
 jobs="s3://$BUCKET/jobs/$stamp"
 
 step "uploading to $jobs"
 run "$AWS" s3 cp services/data/spark/entry.py "$jobs/entry.py"
 run "$AWS" s3 cp "$work/adserve_spark.zip" "$jobs/adserve_spark.zip"
+run "$AWS" s3 cp "$work/mapping.json" "$jobs/mapping.json"
 
 step "starting the job run on application $APP_ID"
 driver=$(python3 - "$jobs" "$INPUT" "$LAKE" "$KEY_URI" <<'PY'
@@ -93,7 +109,9 @@ import sys
 jobs, source, lake, key_uri = sys.argv[1:]
 print(json.dumps({"sparkSubmit": {
     "entryPoint": f"{jobs}/entry.py",
-    "entryPointArguments": ["--input", source, "--lake", lake, "--hmac-key-uri", key_uri],
+    "entryPointArguments": [
+        "--input", source, "--mapping", f"{jobs}/mapping.json", "--lake", lake, "--hmac-key-uri", key_uri,
+    ],
     "sparkSubmitParameters": " ".join([
         f"--py-files {jobs}/adserve_spark.zip",
         "--conf spark.sql.session.timeZone=UTC",

@@ -55,13 +55,16 @@ def build_lake(
     lake: str | None = typer.Option(
         None, help="Lake root, local path or s3://bucket/prefix (default ADSERVE_DATA_LAKE)."
     ),
+    mapping: Path | None = typer.Option(
+        None, help="Mapping file of your own export (default: the shipped online-retail-ii adapter's)."
+    ),
 ) -> None:
-    """Validate, clean, pseudonymize and featurize the raw data into the Parquet lake (manifest + _SUCCESS)."""
+    """Validate, clean, pseudonymize and featurize the interactions into the Parquet lake (manifest + _SUCCESS)."""
     from services.data.spark.runner import build_lake as build
 
     if engine not in (None, "pandas", "spark"):
         raise typer.BadParameter("engine must be pandas or spark", param_hint="--engine")
-    manifest = build(source, lake, engine)  # type: ignore[arg-type]
+    manifest = build(source, lake, engine, mapping_file=mapping)  # type: ignore[arg-type]
     typer.echo(manifest.to_json())
 
 

@@ -89,7 +89,9 @@ def _held(proxy: SlowProxy, accepted_before: int) -> None:
     deadline = time.monotonic() + 30
     while proxy.accepted == accepted_before and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert proxy.accepted > accepted_before and proxy.open_connections >= 1, "the campaign never called recommend"
+    # The proxy never answers, so an accepted call stays open until the campaign cancels it (it may
+    # already have, by the time this looks: the client gave up first).
+    assert proxy.accepted > accepted_before, "the campaign never called recommend"
 
 
 def test_a_client_that_disconnects_cancels_the_dependency_calls(

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-JOB_MODULES = ("schema", "pseudonym", "cleaning", "keywords", "features", "manifest", "job", "entry")
+JOB_MODULES = ("contract", "pseudonym", "cleaning", "keywords", "features", "manifest", "job", "entry")
 
 
 def test_job_modules_import_only_pyspark_and_the_standard_library() -> None:
@@ -27,36 +27,43 @@ def test_job_modules_import_only_pyspark_and_the_standard_library() -> None:
 
 
 def test_same_constants_as_the_pandas_path() -> None:
-    """The job's copies of project constants (it cannot import them on EMR) equal the pandas path's.
-
-    The pandas engine cleans through the data contract (``services.data.cleaning``) with the options
-    of the runner's adapter mapping; the Spark job spells the same columns, rules and patterns out.
-    """
+    """The job's copies of project constants (it cannot import them on EMR) equal the pandas path's,
+    and it reads the mapping file as the pandas path does (columns, events, cleaning options)."""
     from services.core.privacy import PSEUDONYM_PREFIX
     from services.core.settings import KEY_FINGERPRINT_MESSAGE, MIN_HMAC_KEY_BYTES
     from services.data import cleaning as contract_cleaning
-    from services.data.adapters import adapter_path
-    from services.data.mapping import load_mapping
-    from services.data.spark import cleaning, features, job, pseudonym, runner, schema
-    from services.data.spark.settings import DataSettings
+    from services.data.spark import cleaning, features, job, pseudonym, runner
+    from services.data.spark.contract import InteractionsMapping
     from services.recommend import features as pandas_features
 
-    mapping = load_mapping(adapter_path(runner.ADAPTER))
+    mapping = runner.lake_mapping()
     options, spec = mapping.cleaning, mapping.tables["interactions"]
-    assert sorted(schema.REQUIRED_COLUMNS) == sorted(runner.source_columns())
-    assert cleaning.RULES == contract_cleaning.RULES
-    assert options.item_id_pattern == cleaning.PRODUCT_CODE
+    job_mapping = InteractionsMapping.from_mapping(mapping.model_dump(mode="json"))
+    assert job_mapping.columns == spec.columns and job_mapping.attributes == spec.attributes
+    assert job_mapping.event_patterns == tuple((p.column, p.pattern, p.value) for p in spec.event_patterns)
+    assert job_mapping.item_id_regex == f"^(?:{options.item_id_pattern})"
     excluded = contract_cleaning._excluded(options.excluded_title_words)
-    assert excluded is not None and cleaning.EXCLUDED_WORDS.removeprefix("(?iU)") == excluded.pattern
-    source = {**spec.columns, **spec.attributes}
-    duplicate_key = {source[c] for c in contract_cleaning.DUPLICATE_KEY if c in source}
-    assert set(cleaning.DUPLICATE_KEY) == duplicate_key
-    assert DataSettings.model_fields["outlier_factor"].default == options.price_outlier_factor
+    assert excluded is not None and job_mapping.excluded_words_regex == "(?iU)" + excluded.pattern
+    assert job_mapping.price_outlier_factor == options.price_outlier_factor
+    assert (job_mapping.upper_case_ids, job_mapping.upper_case_titles) == (
+        options.upper_case_ids,
+        options.upper_case_titles,
+    )
+    assert cleaning.RULES == contract_cleaning.RULES
+    assert cleaning.DUPLICATE_KEY == contract_cleaning.DUPLICATE_KEY
     # one list of title stop words (a job module, standard library only) for both paths
     assert len(features.STOP_WORDS) == len(set(features.STOP_WORDS))
     assert set(features.STOP_WORDS) == pandas_features.STOP_WORDS
     assert pseudonym.PSEUDONYM_PREFIX == PSEUDONYM_PREFIX
     assert (job.KEY_FINGERPRINT_MESSAGE, job.MIN_KEY_BYTES) == (KEY_FINGERPRINT_MESSAGE, MIN_HMAC_KEY_BYTES)
+
+
+def test_strptime_formats_become_spark_patterns() -> None:
+    from services.data.spark.contract import java_time_format
+
+    assert java_time_format("%Y-%m-%d %H:%M:%S") == "yyyy-MM-dd HH:mm:ss"
+    assert java_time_format("%d/%m/%Y %H:%M") == "dd/MM/yyyy HH:mm"
+    assert java_time_format("%Y-%m-%dT%H:%M:%S") == "yyyy-MM-dd'T'HH:mm:ss"
 
 
 def test_submit_spark_dry_run_packages_the_job_and_starts_a_run(tmp_path: Path) -> None:
@@ -84,3 +91,5 @@ def test_submit_spark_dry_run_packages_the_job_and_starts_a_run(tmp_path: Path) 
     assert "+ aws s3 cp services/data/spark/entry.py s3://adserve-dev-lake/jobs/" in out
     assert "+ aws emr-serverless start-job-run --application-id 00abc" in out
     assert '"--lake", "s3://adserve-dev-lake/lake"' in out and "--py-files s3://adserve-dev-lake/jobs/" in out
+    assert "mapping online-retail-ii:" in out and '"--mapping", "s3://adserve-dev-lake/jobs/' in out
+    assert "+ aws s3 cp " in out and "/mapping.json s3://adserve-dev-lake/jobs/" in out

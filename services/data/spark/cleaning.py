@@ -1,6 +1,8 @@
-"""The cleaning rules of ``services.data.cleaning`` on Spark DataFrames.
+"""The cleaning rules of ``services.data.cleaning`` on Spark DataFrames of contract columns.
 
-Same rules, same order, same names, same counts. Instead of filtering after each rule (one Spark
+Same rules, same order, same names, same counts, with the mapping's cleaning options
+(``contract.InteractionsMapping``: item id pattern, excluded title words, upper-casing, the price
+outlier factor). Instead of filtering after each rule (one Spark
 job per count), every rule marks the rows it removes in a ``removed_by`` column, looking only at
 rows no earlier rule removed; one aggregation then counts all rules together and the rows left
 unmarked are the clean ones. Rules that need aggregates (the canonical description, the item's
@@ -17,6 +19,7 @@ from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from .contract import InteractionsMapping
 from .pseudonym import pseudonymize
 
 RULES: tuple[str, ...] = (
@@ -29,10 +32,7 @@ RULES: tuple[str, ...] = (
     "price_outlier",
     "duplicate",
 )
-# The patterns of the pandas rules (Java regex; (?U): Unicode classes and word boundaries like Python's re).
-PRODUCT_CODE = r"^\d{5}[A-Za-z]{0,2}$"
-EXCLUDED_WORDS = r"(?iU)\b(?:POSTAGE|CARRIAGE|MANUAL|DISCOUNT|SAMPLES?|ADJUST|FEE|TEST|VOUCHER)\b"
-DUPLICATE_KEY = ("Invoice", "StockCode", "Quantity", "InvoiceDate", "Price", "Customer ID")
+DUPLICATE_KEY = ("order_id", "item_id", "quantity", "timestamp", "price", "user_id", "event")
 
 REMOVED = "removed_by"
 ROW = "row"
@@ -57,94 +57,99 @@ def _mark(frame: DataFrame, rule: str, condition: Column) -> DataFrame:
     return frame.withColumn(REMOVED, F.when(hit, F.lit(rule)).otherwise(F.col(REMOVED)))
 
 
-def prepare(raw: DataFrame) -> DataFrame:
-    """Input order, the stock code trimmed and upper-cased, no rule applied yet."""
-    stock = F.upper(F.regexp_replace(F.col("StockCode"), r"^\s+|\s+$", ""))
+def prepare(frame: DataFrame, mapping: InteractionsMapping) -> DataFrame:
+    """Input order, the item id trimmed (and upper-cased when the mapping says so), no rule applied yet."""
+    item = F.trim(F.col("item_id"))
     return (
-        raw.withColumn(ROW, F.monotonically_increasing_id())
-        .withColumn("StockCode", stock)
+        frame.withColumn(ROW, F.monotonically_increasing_id())
+        .withColumn("item_id", F.upper(item) if mapping.upper_case_ids else item)
         .withColumn(REMOVED, F.lit(None).cast("string"))
     )
 
 
 def missing_customer(frame: DataFrame) -> DataFrame:
-    customer = F.col("`Customer ID`")
-    dtype = dict(frame.dtypes)["Customer ID"]
-    is_missing = customer.isNull() | (F.isnan(customer) if dtype in ("double", "float") else F.lit(False))
+    user = F.col("user_id")
+    dtype = dict(frame.dtypes)["user_id"]
+    is_missing = user.isNull() | (F.isnan(user) if dtype in ("double", "float") else F.lit(False))
     return _mark(frame, "missing_customer", is_missing)
 
 
 def cancellation(frame: DataFrame) -> DataFrame:
-    return _mark(frame, "cancellation", F.col("Invoice").startswith("C"))
+    return _mark(frame, "cancellation", F.col("event") == "cancel")
 
 
 def non_positive_quantity(frame: DataFrame) -> DataFrame:
-    return _mark(frame, "non_positive_quantity", F.col("Quantity") <= 0)
+    return _mark(frame, "non_positive_quantity", F.col("quantity") <= 0)
 
 
-def non_product_code(frame: DataFrame) -> DataFrame:
-    product = F.coalesce(F.col("StockCode").rlike(PRODUCT_CODE), F.lit(False))
-    excluded = F.coalesce(F.col("Description"), F.lit("")).rlike(EXCLUDED_WORDS)
-    return _mark(frame, "non_product_code", ~product | excluded)
+def non_product_code(frame: DataFrame, mapping: InteractionsMapping) -> DataFrame:
+    condition = F.lit(False)
+    if mapping.item_id_regex:
+        condition = condition | ~F.coalesce(F.col("item_id").rlike(mapping.item_id_regex), F.lit(False))
+    if mapping.excluded_words_regex:
+        condition = condition | F.coalesce(F.col("title"), F.lit("")).rlike(mapping.excluded_words_regex)
+    return _mark(frame, "non_product_code", condition)
 
 
 def non_positive_price(frame: DataFrame) -> DataFrame:
-    return _mark(frame, "non_positive_price", F.col("Price") <= 0)
+    return _mark(frame, "non_positive_price", F.col("price") <= 0)
 
 
-def normalised_description(text: Column) -> Column:
-    """Spaces collapsed, trimmed, upper case; empty text is missing (``normalise_description``)."""
-    cleaned = F.upper(F.trim(F.regexp_replace(text, r"(?U)\s+", " ")))
+def normalised_description(text: Column, upper: bool = True) -> Column:
+    """Spaces collapsed, trimmed, optionally upper case; empty text is missing (``normalise_title``)."""
+    cleaned = F.trim(F.regexp_replace(text, r"(?U)\s+", " "))
+    cleaned = F.upper(cleaned) if upper else cleaned
     return F.when(cleaned != "", cleaned)
 
 
-def missing_description(frame: DataFrame) -> DataFrame:
-    """One canonical text per stock code (its most frequent description); rows of codes with none are removed."""
-    frame = frame.withColumn("description_norm", normalised_description(F.col("Description")))
+def missing_description(frame: DataFrame, upper: bool) -> DataFrame:
+    """One canonical text per item (its most frequent title); rows of items with none are removed."""
+    frame = frame.withColumn("description_norm", normalised_description(F.col("title"), upper)).drop("title")
     counted = (
         frame.where(_alive() & F.col("description_norm").isNotNull())
-        .groupBy("StockCode", "description_norm")
+        .groupBy("item_id", "description_norm")
         .agg(F.count(F.lit(1)).alias("n"), F.min(ROW).alias("first_row"))
     )
-    best = Window.partitionBy("StockCode").orderBy(F.col("n").desc(), F.col("first_row"))
+    best = Window.partitionBy("item_id").orderBy(F.col("n").desc(), F.col("first_row"))
     canonical = (
         counted.withColumn("rank", F.row_number().over(best))
         .where(F.col("rank") == 1)
-        .select("StockCode", F.col("description_norm").alias("title"))
+        .select("item_id", F.col("description_norm").alias("title"))
     )
-    frame = frame.join(F.broadcast(canonical), on="StockCode", how="left")
+    frame = frame.join(F.broadcast(canonical), on="item_id", how="left")
     frame = frame.withColumn("filled", _alive() & F.col("description_norm").isNull() & F.col("title").isNotNull())
     return _mark(frame, "missing_description", F.col("title").isNull())
 
 
 def price_outlier(frame: DataFrame, factor: float) -> DataFrame:
     """Unit price more than ``factor`` times away from the item's median price (over the rows still in play)."""
-    median = frame.where(_alive()).groupBy("StockCode").agg(F.median("Price").alias("median_price"))
-    frame = frame.join(F.broadcast(median), on="StockCode", how="left")
-    ratio = F.col("Price") / F.col("median_price")
+    median = frame.where(_alive()).groupBy("item_id").agg(F.median("price").alias("median_price"))
+    frame = frame.join(F.broadcast(median), on="item_id", how="left")
+    ratio = F.col("price") / F.col("median_price")
     return _mark(frame, "price_outlier", (ratio > factor) | (ratio < 1.0 / factor))
 
 
 def duplicate(frame: DataFrame) -> DataFrame:
     """Exact duplicate invoice lines: all but the first of each key among the rows still in play."""
-    key = [F.col(f"`{c}`") for c in DUPLICATE_KEY]
+    key = [F.col(c) for c in DUPLICATE_KEY]
     order = Window.partitionBy(_alive(), *key).orderBy(ROW)
     return _mark(frame, "duplicate", F.row_number().over(order) > 1)
 
 
-def mark_rules(raw: DataFrame, outlier_factor: float = 10.0) -> DataFrame:
+def mark_rules(frame: DataFrame, mapping: InteractionsMapping) -> DataFrame:
     """Every input row with the rule that removed it (null: kept) and, on kept rows, the canonical title.
 
     Persists an intermediate copy; the caller releases it with ``spark.catalog.clearCache()`` when done.
     """
-    frame = prepare(raw)
-    for rule in (missing_customer, cancellation, non_positive_quantity, non_product_code, non_positive_price):
+    frame = prepare(frame, mapping)
+    for rule in (missing_customer, cancellation, non_positive_quantity):
         frame = rule(frame)
+    frame = non_positive_price(non_product_code(frame, mapping))
     # The row rules run once, spread over every core; the aggregate rules below read this copy, not the input.
     spread = frame.sparkSession.sparkContext.defaultParallelism * 2
     frame = frame.repartition(spread).persist(StorageLevel.MEMORY_AND_DISK)
-    frame = missing_description(frame)
-    frame = price_outlier(frame, outlier_factor)
+    frame = missing_description(frame, mapping.upper_case_titles)
+    frame = price_outlier(frame, mapping.price_outlier_factor)
     return duplicate(frame)
 
 
@@ -162,15 +167,15 @@ def count_rules(marked: DataFrame) -> SparkCleaningCounts:
 def clean_rows(marked: DataFrame, hmac_key: bytes) -> DataFrame:
     """The kept rows in the pandas path's columns, customer ids pseudonymized, plus ``row`` (input order)."""
     kept = marked.where(_alive())
-    customer_type = kept.schema["Customer ID"].dataType
+    customer_type = kept.schema["user_id"].dataType
     return kept.select(
-        pseudonymize(F.col("`Customer ID`"), customer_type, hmac_key).alias("user_id"),
-        F.col("StockCode").alias("item_id"),
+        pseudonymize(F.col("user_id"), customer_type, hmac_key).alias("user_id"),
+        F.col("item_id"),
         F.col("title"),
-        F.col("Quantity").cast("long").alias("quantity"),
-        F.col("Price").cast("double").alias("price"),
-        F.to_timestamp_ntz(F.col("InvoiceDate")).alias("ts"),
-        F.coalesce(F.col("Country"), F.lit("Unspecified")).alias("country"),
-        F.col("Invoice").alias("invoice"),
+        F.col("quantity").cast("long").alias("quantity"),
+        F.col("price").cast("double").alias("price"),
+        F.col("timestamp").alias("ts"),
+        F.coalesce(F.col("country"), F.lit("Unspecified")).alias("country"),
+        F.col("order_id").alias("invoice"),
         F.col(ROW),
     )

@@ -1,7 +1,9 @@
-"""The Spark job: raw transactions → validated, cleaned, pseudonymized rows and features → the lake.
+"""The Spark job: a user's interactions export → contract columns (its mapping) → cleaned,
+pseudonymized rows and features → the lake.
 
 Runs in a local Spark session (``services.data.spark.runner``) or as an EMR Serverless job run
-(``entry.py``, started by ``scripts/submit_spark.sh``). Input is CSV (``.csv``/``.csv.gz``) or
+(``entry.py``, started by ``scripts/submit_spark.sh``). The mapping file's content comes as JSON
+(``--mapping``, a file or object; ``contract.InteractionsMapping``). Input is CSV (``.csv``/``.csv.gz``) or
 Parquet from any path Hadoop can open (a local folder or file, ``s3://`` on EMR); the output is
 the lake described in ``manifest``: interactions partitioned by date, the item and user tables,
 the manifest with the row counts per rule, then ``_SUCCESS``. Files are written through Hadoop's
@@ -11,6 +13,7 @@ the manifest with the row counts per rule, then ``_SUCCESS``. Files are written 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import hmac
 import os
@@ -24,9 +27,9 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from .cleaning import ROW, clean_rows, count_rules, mark_rules
+from .contract import InteractionsMapping
 from .features import item_table, user_table
 from .manifest import CLEAN_COLUMNS, INTERACTIONS, ITEMS, MANIFEST, PARTITION, SUCCESS, USERS, LakeManifest, join
-from .schema import RAW_SCHEMA, require_columns
 
 KEY_FINGERPRINT_MESSAGE = b"adserve/pii-hmac-key-fingerprint/v1"  # services.core.settings
 MIN_KEY_BYTES = 32
@@ -40,17 +43,10 @@ def is_csv(source: str) -> bool:
     return source.rstrip("/").lower().endswith((".csv", ".csv.gz"))
 
 
-def read_raw(spark: SparkSession, source: str) -> DataFrame:
-    """The raw table with the required columns in the contract's types (a clear error names missing ones)."""
-    if is_csv(source):
-        header = spark.read.option("header", True).csv(source).columns
-        if list(header) == [f.name for f in RAW_SCHEMA.fields]:
-            frame = spark.read.option("header", True).schema(RAW_SCHEMA).csv(source)
-        else:  # other column order or extra columns: read as text, cast in require_columns
-            frame = spark.read.option("header", True).csv(source)
-    else:
-        frame = spark.read.parquet(source)
-    return require_columns(frame, source)
+def read_interactions(spark: SparkSession, source: str, mapping: InteractionsMapping) -> DataFrame:
+    """The source in contract columns (CSV fields are read as text and cast like the pandas path)."""
+    frame = spark.read.option("header", True).csv(source) if is_csv(source) else spark.read.parquet(source)
+    return mapping.to_contract(frame)
 
 
 class HadoopFiles:
@@ -86,16 +82,24 @@ class HadoopFiles:
 
 
 def write_lake(
-    spark: SparkSession, source: str, lake: str, hmac_key: bytes, outlier_factor: float = 10.0
+    spark: SparkSession,
+    source: str,
+    lake: str,
+    hmac_key: bytes,
+    mapping: InteractionsMapping,
+    outlier_factor: float | None = None,
 ) -> LakeManifest:
-    """Clean ``source`` into ``lake``; returns the manifest written next to the data."""
+    """Clean ``source`` into ``lake`` with ``mapping`` (``outlier_factor`` overrides its cleaning option);
+    returns the manifest written next to the data."""
+    if outlier_factor is not None:
+        mapping = dataclasses.replace(mapping, price_outlier_factor=outlier_factor)
     if len(hmac_key) < MIN_KEY_BYTES:
         raise ValueError(f"the pseudonymization key has {len(hmac_key)} bytes; at least {MIN_KEY_BYTES} needed")
     started = time.perf_counter()
     files = HadoopFiles(spark, lake)
     files.delete(join(lake, SUCCESS))  # readers never take a lake being rewritten for a complete one
 
-    marked = mark_rules(read_raw(spark, source), outlier_factor).persist(StorageLevel.MEMORY_AND_DISK)
+    marked = mark_rules(read_interactions(spark, source, mapping), mapping).persist(StorageLevel.MEMORY_AND_DISK)
     counts = count_rules(marked)
     clean = clean_rows(marked, hmac_key).persist(StorageLevel.MEMORY_AND_DISK)
     totals = clean.agg(
@@ -148,12 +152,14 @@ def _key(spark: SparkSession, key_uri: str | None) -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``spark-submit entry.py --input s3://.../raw.parquet --lake s3://.../lake --hmac-key-uri s3://.../key``."""
-    parser = argparse.ArgumentParser(description="Clean raw transactions into the Parquet lake on Spark.")
+    """``spark-submit entry.py --input s3://.../raw.parquet --mapping s3://.../mapping.json --lake s3://.../lake
+    --hmac-key-uri s3://.../key``."""
+    parser = argparse.ArgumentParser(description="Clean an interactions export into the Parquet lake on Spark.")
     parser.add_argument("--input", required=True, help="CSV (.csv, .csv.gz) or Parquet file or folder")
+    parser.add_argument("--mapping", required=True, help="the mapping file's content as JSON (file or object)")
     parser.add_argument("--lake", required=True, help="lake root folder (local path or s3://bucket/prefix)")
     parser.add_argument("--hmac-key-uri", help="object or file holding the pseudonymization key")
-    parser.add_argument("--outlier-factor", type=float, default=10.0)
+    parser.add_argument("--outlier-factor", type=float, default=None, help="override the mapping's factor")
     args = parser.parse_args(argv)
     spark = (
         SparkSession.builder.appName("adserve-data-lake")
@@ -162,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
         .getOrCreate()
     )
-    manifest = write_lake(spark, args.input, args.lake, _key(spark, args.hmac_key_uri), args.outlier_factor)
+    mapping = InteractionsMapping.from_json(HadoopFiles(spark, args.mapping).read(args.mapping).decode())
+    manifest = write_lake(spark, args.input, args.lake, _key(spark, args.hmac_key_uri), mapping, args.outlier_factor)
     print(manifest.to_json(), file=sys.stdout, flush=True)
     return 0

@@ -25,62 +25,78 @@ from .settings import DataSettings, Engine, get_data_settings
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-# Text columns are read as text and only empty fields are missing, as Spark's CSV reader does.
-_CSV_TEXT = {"Invoice": str, "StockCode": str, "Description": str, "InvoiceDate": str, "Country": str}
-
+    from services.data.mapping import Mapping
 
 ADAPTER = "online-retail-ii"
-"""The adapter whose mapping and cleaning options the lake's pandas engine applies (the reference)."""
+"""The adapter whose mapping the lake is built with when none is given (the shipped data)."""
 
 
-def _adapter():  # type: ignore[no-untyped-def]
+def lake_mapping(mapping_file: Path | None = None) -> Mapping:
+    """The mapping file ``mapping_file`` (a user's own export), or the shipped adapter's."""
     from services.data.adapters import adapter_path
     from services.data.mapping import load_mapping
 
-    return load_mapping(adapter_path(ADAPTER))
+    return load_mapping(mapping_file or adapter_path(ADAPTER))
 
 
-def default_source() -> str:
-    mapping = _adapter()
+def default_source(mapping: Mapping | None = None) -> str:
+    mapping = mapping or lake_mapping()
     source = mapping.tables["interactions"].source
-    assert source is not None
+    if source is None:
+        raise ValueError(f"mapping {mapping.name!r}: its interactions table has no source file")
     return mapping.resolve(source, data_dir=get_settings().data_dir)
 
 
-def source_columns() -> list[str]:
-    spec = _adapter().tables["interactions"]
-    return [*spec.columns.values(), *spec.attributes.values()]
+def source_columns(mapping: Mapping | None = None) -> list[str]:
+    spec = (mapping or lake_mapping()).tables["interactions"]
+    return list(
+        dict.fromkeys([*spec.columns.values(), *spec.attributes.values(), *(p.column for p in spec.event_patterns)])
+    )
 
 
-def load_raw(source: str) -> pd.DataFrame:
-    """The raw transactions from a CSV or Parquet file, local or on S3, with the required columns checked."""
-    columns = source_columns()
+def load_raw(source: str, mapping: Mapping | None = None) -> pd.DataFrame:
+    """The interactions export from a CSV or Parquet file, local or on S3, with the mapped columns checked.
+
+    CSV fields are read as text (only empty fields are missing, as Spark's CSV reader does), except
+    the user id, quantity and price, whose numbers the contract parses.
+    """
+    mapping = mapping or lake_mapping()
+    spec = mapping.tables["interactions"]
+    columns = source_columns(mapping)
+    numeric = {spec.columns.get(c, c) for c in ("user_id", "quantity", "price")}
     fs, path = lake_io.filesystem(source)
     if source.rstrip("/").lower().endswith((".csv", ".csv.gz")):
+        text = {c: str for c in columns if c not in numeric}
         with fs.open_input_stream(path, compression="detect") as stream:
-            frame = pd.read_csv(stream, dtype=_CSV_TEXT, keep_default_na=False, na_values=[""])
+            frame = pd.read_csv(stream, dtype=text, keep_default_na=False, na_values=[""])
     else:
         frame = pq.read_table(path, filesystem=fs).to_pandas()
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{source} lacks the required columns {missing} (has {list(frame.columns)})")
+        raise ValueError(
+            f"{source} lacks the columns {missing} named by mapping {mapping.name!r} (has {list(frame.columns)})"
+        )
     return frame.loc[:, columns]
 
 
-def clean_transactions(raw: pd.DataFrame, hmac_key: bytes, outlier_factor: float):  # type: ignore[no-untyped-def]
-    """The contract's cleaning (``services.data.cleaning``, the adapter's options) in the lake's columns."""
+def clean_transactions(  # type: ignore[no-untyped-def]
+    raw: pd.DataFrame, hmac_key: bytes, outlier_factor: float | None, mapping: Mapping | None = None
+):
+    """The contract's cleaning (``services.data.cleaning``, the mapping's options) in the lake's columns."""
     import numpy as np
 
     from services.core.privacy import pseudonymize
     from services.data.cleaning import clean_interactions
     from services.data.validation import ValidationReport, apply_mapping
 
-    mapping = _adapter()
+    mapping = mapping or lake_mapping()
     report = ValidationReport(mapping.name)
     frame = apply_mapping("interactions", raw, mapping.tables["interactions"], "source", report)
     if frame is None or not report.ok:
         raise ValueError(report.table())
-    options = mapping.cleaning.model_copy(update={"price_outlier_factor": outlier_factor})
+    options = mapping.cleaning
+    if outlier_factor is not None:
+        options = options.model_copy(update={"price_outlier_factor": outlier_factor})
     lines, cleaning = clean_interactions(frame, options)
     keys = {u: pseudonymize(u, hmac_key) for u in lines["user_id"].unique()}
     clean = pd.DataFrame(
@@ -98,12 +114,15 @@ def clean_transactions(raw: pd.DataFrame, hmac_key: bytes, outlier_factor: float
     return clean, cleaning
 
 
-def pandas_lake(source: str, lake: str, hmac_key: bytes, outlier_factor: float) -> LakeManifest:
+def pandas_lake(
+    source: str, lake: str, hmac_key: bytes, outlier_factor: float | None, mapping: Mapping | None = None
+) -> LakeManifest:
 
     from services.recommend.features import description_tokens, item_catalog, user_table
 
     started = time.perf_counter()
-    clean, report = clean_transactions(load_raw(source), hmac_key, outlier_factor)
+    mapping = mapping or lake_mapping()
+    clean, report = clean_transactions(load_raw(source, mapping), hmac_key, outlier_factor, mapping)
     items = item_catalog(clean)
     items["tokens"] = items["title"].map(description_tokens)
     users = user_table(clean)
@@ -167,13 +186,20 @@ def spark_location(uri: str, settings: DataSettings) -> str:
 
 
 def spark_lake(
-    source: str, lake: str, hmac_key: bytes, outlier_factor: float, spark: SparkSession | None = None
+    source: str,
+    lake: str,
+    hmac_key: bytes,
+    outlier_factor: float | None,
+    spark: SparkSession | None = None,
+    mapping: Mapping | None = None,
 ) -> LakeManifest:
+    from .contract import InteractionsMapping
     from .job import write_lake
 
     settings = get_data_settings()
     source_at, lake_at = spark_location(source, settings), spark_location(lake, settings)
-    return write_lake(spark or spark_session(settings), source_at, lake_at, hmac_key, outlier_factor)
+    job_mapping = InteractionsMapping.from_mapping((mapping or lake_mapping()).model_dump(mode="json"))
+    return write_lake(spark or spark_session(settings), source_at, lake_at, hmac_key, job_mapping, outlier_factor)
 
 
 def build_lake(
@@ -181,15 +207,18 @@ def build_lake(
     lake: str | None = None,
     engine: Engine | None = None,
     spark: SparkSession | None = None,
+    mapping_file: Path | None = None,
 ) -> LakeManifest:
-    """Clean ``source`` (default: the shipped data) into ``lake`` (default ``ADSERVE_DATA_LAKE``) with ``engine``."""
+    """Clean ``source`` (default: the mapping's interactions file) into ``lake`` (default
+    ``ADSERVE_DATA_LAKE``) with ``engine``; ``mapping_file``: a user's mapping (default: the shipped data's)."""
     settings = get_data_settings()
     engine = engine or settings.engine
-    source = source or default_source()
+    mapping = lake_mapping(mapping_file)
+    source = source or default_source(mapping)
     lake = lake or settings.lake_root()
     key = get_settings().hmac_key()
     if engine == "spark":
-        return spark_lake(source, lake, key, settings.outlier_factor, spark)
+        return spark_lake(source, lake, key, settings.outlier_factor, spark, mapping)
     if engine == "pandas":
-        return pandas_lake(source, lake, key, settings.outlier_factor)
+        return pandas_lake(source, lake, key, settings.outlier_factor, mapping)
     raise ValueError(f"unknown data engine {engine!r} (pandas or spark)")

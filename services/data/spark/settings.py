@@ -32,7 +32,9 @@ class DataSettings(BaseSettings):
     spark_jars: str = Field(
         "", description="Comma-separated extra jars for Spark (the hadoop-aws connector for s3a://, when available)."
     )
-    outlier_factor: float = Field(10.0, gt=1.0, description="Price-outlier rule: this many times from the median.")
+    outlier_factor: float | None = Field(
+        None, gt=1.0, description="Price-outlier rule: this many times from the median (default: the mapping's)."
+    )
 
     def lake_root(self) -> str:
         return (self.lake or str(get_settings().var_dir / "lake")).rstrip("/")
