@@ -52,6 +52,7 @@ class CatalogLog:
     _seen: set[str] = field(default_factory=set)
     _items: dict[str, CatalogItem] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _store: ArtifactStore | None = None  # one S3 client for every poll
 
     @classmethod
     def from_settings(
@@ -66,9 +67,13 @@ class CatalogLog:
     def on_s3(self) -> bool:
         return self.location.startswith("s3://")
 
-    def _bucket_prefix(self) -> tuple[str, str]:
+    def _s3(self, name: str = "") -> tuple[ArtifactStore, str, str]:
+        """The store, the bucket and the key of ``name`` (the prefix itself, with a slash, for ``""``)."""
+        if self._store is None:
+            self._store = ArtifactStore(self.platform)
         bucket, _, prefix = self.location.removeprefix("s3://").partition("/")
-        return bucket, prefix.strip("/")
+        prefix = prefix.strip("/")
+        return self._store, bucket, f"{prefix}/{name}" if prefix else name
 
     # ------------------------------------------------------------------ writing
     def append(self, items: Sequence[CatalogItem]) -> str:
@@ -91,9 +96,7 @@ class CatalogLog:
 
     def _write(self, name: str, body: bytes) -> None:
         if self.on_s3:
-            bucket, prefix = self._bucket_prefix()
-            store = ArtifactStore(self.platform)
-            key = f"{prefix}/{name}" if prefix else name
+            store, bucket, key = self._s3(name)
             store.call(
                 f"s3://{bucket}/{key}",
                 lambda: store.client.put_object(
@@ -118,12 +121,9 @@ class CatalogLog:
     # ------------------------------------------------------------------ reading
     def _names(self) -> list[str]:
         if self.on_s3:
-            bucket, prefix = self._bucket_prefix()
-            store = ArtifactStore(self.platform)
+            store, bucket, prefix = self._s3()
             names: list[str] = []
-            pages = store.client.get_paginator("list_objects_v2").paginate(
-                Bucket=bucket, Prefix=f"{prefix}/" if prefix else ""
-            )
+            pages = store.client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
             for page in store.call(f"list {self.location}", lambda: list(pages)):
                 names += [o["Key"].rsplit("/", 1)[-1] for o in page.get("Contents", [])]
             return sorted(n for n in names if n.endswith(".json"))
@@ -132,9 +132,7 @@ class CatalogLog:
 
     def _read(self, name: str) -> dict[str, Any]:
         if self.on_s3:
-            bucket, prefix = self._bucket_prefix()
-            store = ArtifactStore(self.platform)
-            key = f"{prefix}/{name}" if prefix else name
+            store, bucket, key = self._s3(name)
             obj = store.call(f"s3://{bucket}/{key}", lambda: store.client.get_object(Bucket=bucket, Key=key))
             return dict(json.loads(obj["Body"].read()))
         return dict(json.loads((Path(self.location) / name).read_text()))

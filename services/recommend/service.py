@@ -135,6 +135,7 @@ class RecommendService(PlatformService):
         self._catalog_lock = threading.Lock()
         self.catalog_log = CatalogLog.from_settings()
         self._catalog_synced = threading.Event()
+        self._checked_model: Recommender | None = None  # the served object last compared with the log
         threading.Thread(target=self._follow_catalog_log, name="catalog-log", daemon=True).start()
 
     def __is_ready__(self) -> bool:
@@ -155,16 +156,23 @@ class RecommendService(PlatformService):
             time.sleep(every)
 
     def sync_catalog(self) -> int:
-        """Fold the log's items that the served model lacks into it; returns how many were added."""
-        self.catalog_log.read_new()
-        logged = self.catalog_log.items()
+        """Fold the log's items that the served model lacks into it; returns how many were added.
+
+        The whole log is compared with the catalog only when the log grew or another model object
+        is served (a new version, or an addition through this worker); otherwise a tick only lists it.
+        """
+        grew = bool(self.catalog_log.read_new())
         with self._catalog_lock:
             model, version = self._model()
-            missing = [_new_item(i) for i in logged if i.item_id not in model.item_index]
-            if not missing:
+            if not grew and model is self._checked_model:
                 return 0
-            self.recommender.swap(model.with_catalog_items(missing), version)
-        log.info("folded %d logged catalog additions into %s", len(missing), version)
+            missing = [_new_item(i) for i in self.catalog_log.items() if i.item_id not in model.item_index]
+            if missing:
+                model = model.with_catalog_items(missing)
+                self.recommender.swap(model, version)
+            self._checked_model = model
+        if missing:
+            log.info("folded %d logged catalog additions into %s", len(missing), version)
         return len(missing)
 
     @bentoml.api(route="/known_items")
