@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
 
-from services.core.service_kit import batch_params
+from services.core.service_kit import api_function, batch_params
 
 from .schemas import BatchingConfig
 
@@ -93,7 +93,7 @@ _SKIPPED = {"self", "ctx", "context"}
 def api_call(service: Any, name: str) -> ApiCall:
     """Describe ``service.apis[name]`` for in-process use (JSON bodies only)."""
     api = service.apis[name]
-    func = api.func
+    func = api_function(api)
     hints = typing.get_type_hints(func, include_extras=True)
     params = [p for p in inspect.signature(func).parameters.values() if p.name not in _SKIPPED]
     fields: dict[str, Any] = {}

@@ -8,7 +8,8 @@ Everything else uses BentoML's public API.
 
 What is here: the adaptive-batching dispatcher (below), the media type of list outputs
 (``fix_output_media_types``), the 429 of ``traffic.max_concurrency`` with ``Retry-After``
-(``install_capacity_answers``), the resolved BentoML home (``bentoml_home``), a header on every
+(``install_capacity_answers``), BentoML's tracing middleware only where spans are exported
+(``install_tracing_switch``), the resolved BentoML home (``bentoml_home``), a header on every
 request of a dependency client (``add_client_header``), one worker's ASGI app for the profiler
 (``worker_asgi_app``), a bento's resolved requirements (``bento_requirements``) and the facts of
 a service's APIs that the capability routes are derived from (``api_facts``).
@@ -135,6 +136,47 @@ def install_dispatcher(max_wait_ms: float) -> None:
     check_version()
     PlatformDispatcher.max_wait_s = max_wait_ms / 1000.0
     service_app.CorkDispatcher = PlatformDispatcher  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- tracing middleware
+
+
+def tracing_exports() -> bool:
+    """Whether BentoML's tracing configuration exports any span: an ``exporter_type`` and a
+    ``sample_rate`` above 0 (BentoML's tracer provider drops every span otherwise)."""
+    from bentoml._internal.configuration.containers import BentoMLContainer
+
+    rate = BentoMLContainer.tracing.sample_rate.get()
+    return bool(BentoMLContainer.tracing.exporter_type.get()) and bool(rate and rate > 0)
+
+
+class PlatformAppFactory(service_app.ServiceAppFactory):
+    """BentoML's service app without the OpenTelemetry ASGI middleware when tracing is off.
+
+    BentoML adds ``OpenTelemetryMiddleware`` to every service whether or not a span can ever be
+    exported; with the default configuration (no exporter, sample rate 0) it still opens five
+    spans per request, the largest single cost of BentoML's per-request path (docs/benchmarks.md:
+    the no-op route 1.8x faster without it). ``tracing`` is the platform setting (None: follow
+    BentoML's tracing configuration). Without the middleware BentoML sets no request id, so
+    responses carry no ``X-BentoML-Request-ID`` header.
+    """
+
+    tracing: bool | None = None
+
+    @property
+    def middlewares(self) -> list[Any]:
+        from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+        found = super().middlewares
+        enabled = tracing_exports() if type(self).tracing is None else type(self).tracing
+        return found if enabled else [m for m in found if m.cls is not OpenTelemetryMiddleware]
+
+
+def install_tracing_switch(tracing: bool | None) -> None:
+    """Make ``Service.to_asgi`` build ``PlatformAppFactory`` (looked up in its module at call time)."""
+    check_version()
+    PlatformAppFactory.tracing = tracing
+    service_app.ServiceAppFactory = PlatformAppFactory  # type: ignore[misc]
 
 
 # ---------------------------------------------------------------- output media types

@@ -5,17 +5,30 @@ the serving settings (workers, access log) and the batching switches.
 Adaptive batching is chosen per API: ``batch_api(batched=...)`` is the API's default (the
 benchmarks decide it), ``ADSERVE_BATCHING_APIS`` lists the batched APIs for one deployment, and
 ``ADSERVE_BATCHING=false`` turns batching off everywhere (the benchmarks' unbatched mode).
+
+An unbatched API may run *inline*: its function is called on the worker's event loop instead of
+BentoML's API thread (``batch_api(inline=True)``, ``ADSERVE_INLINE_APIS``). For a cheap, CPU-only
+function with a bounded cost this saves the thread hop and the GIL hand-over between the loop and
+the thread, which cost more than the recommend model call itself (docs/benchmarks.md); a function
+that does I/O or runs for more than a few milliseconds must stay on the thread, since the loop
+serves nothing else while it runs.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import bentoml
 
-from .bentoml_compat import fix_output_media_types, install_capacity_answers, install_dispatcher
+from .bentoml_compat import (
+    fix_output_media_types,
+    install_capacity_answers,
+    install_dispatcher,
+    install_tracing_switch,
+)
 from .managed_model import ManagedModel
 from .middleware import PlatformMiddleware
 from .model_info import ModelInfoResponse, describe
@@ -93,6 +106,7 @@ def platform_service(*, access_log: bool = True, **service_kwargs: Any) -> Calla
         install_capacity_answers()
         settings = get_settings()
         install_dispatcher(settings.batch_wait_ms)
+        install_tracing_switch(settings.tracing)
         svc = bentoml.service(**serving_config(settings, service_kwargs, access_log=access_log))(cls)
         fix_output_media_types(svc)
         svc.add_asgi_middleware(PlatformMiddleware)
@@ -123,21 +137,48 @@ def batched_by_default(api: Any) -> bool:
     return bool(getattr(api.func, "batched_by_default", True))
 
 
+def runs_inline(api: Any) -> bool:
+    """Whether a service API's function is called on the event loop (``batch_api(inline=True)``)."""
+    return bool(getattr(api.func, "runs_inline", False))
+
+
+def api_function(api: Any) -> Any:
+    """The plain function of a service API, called synchronously (unwrapped when it runs inline)."""
+    return api.func.__wrapped__ if runs_inline(api) else api.func
+
+
+def _on_event_loop(func: F) -> Any:
+    """``func`` as a coroutine function, so that BentoML calls it on the loop instead of its thread;
+    the signature and annotations BentoML reads are the function's own (``functools.wraps``)."""
+
+    @functools.wraps(func)
+    async def inline(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    inline.runs_inline = True  # type: ignore[attr-defined]
+    return inline
+
+
 def batch_api(
-    *, max_batch_size: int, max_latency_ms: int, batched: bool = True, **api_kwargs: Any
+    *, max_batch_size: int, max_latency_ms: int, batched: bool = True, inline: bool = False, **api_kwargs: Any
 ) -> Callable[[F], Any]:
     """``bentoml.api(batchable=True, ...)`` when the API is batched (``PlatformSettings.batched``).
 
     ``batched`` is the API's default; the same function serves either way (a list in, a list out).
+    ``inline`` is the default of an unbatched API's placement (``PlatformSettings.inline``): on the
+    event loop instead of the API thread (module docstring). A batched API always runs on the
+    thread, where the loop goes on parsing the requests of the next batch meanwhile.
     """
 
     def decorate(func: F) -> Any:
         func.batch_params = {"max_batch_size": max_batch_size, "max_latency_ms": max_latency_ms}  # type: ignore[attr-defined]
         func.batched_by_default = batched  # type: ignore[attr-defined]
-        if get_settings().batched(api_key(func), batched):
+        settings = get_settings()
+        key = api_key(func)
+        if settings.batched(key, batched):
             return bentoml.api(
                 batchable=True, max_batch_size=max_batch_size, max_latency_ms=max_latency_ms, **api_kwargs
             )(func)
-        return bentoml.api(**api_kwargs)(func)
+        return bentoml.api(**api_kwargs)(_on_event_loop(func) if settings.inline(key, inline) else func)
 
     return decorate

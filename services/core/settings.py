@@ -97,6 +97,17 @@ class PlatformSettings(BaseSettings):
     access_log: bool | None = Field(
         None, description="BentoML's access log line per request; unset = off for high-rate services, on for others."
     )
+    tracing: bool | None = Field(
+        None,
+        description="OpenTelemetry spans per request (BentoML's tracing middleware); unset = on only when BentoML's "
+        "tracing configuration exports spans (an exporter_type and a sample_rate above 0).",
+    )
+    inline_apis: str | None = Field(
+        None,
+        description="Comma-separated '<capability>.<api>' names whose function runs on the worker's event loop "
+        "instead of BentoML's API thread, or 'none'; unset = each API's default (the cheap recommend APIs, "
+        "docs/benchmarks.md). Applies to unbatched APIs only.",
+    )
     batch_wait_ms: float = Field(
         0.0,
         ge=0.0,
@@ -121,6 +132,13 @@ class PlatformSettings(BaseSettings):
             return default
         wanted = {name.strip() for name in self.batching_apis.split(",") if name.strip()}
         return "all" in wanted or api in wanted
+
+    def inline(self, api: str, default: bool) -> bool:
+        """Whether the unbatched API ``<capability>.<name>`` runs on the event loop (no thread hop)."""
+        if self.inline_apis is None:
+            return default
+        wanted = {name.strip() for name in self.inline_apis.split(",") if name.strip()}
+        return "none" not in wanted and api in wanted
 
     @property
     def uses_s3(self) -> bool:

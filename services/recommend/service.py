@@ -186,7 +186,7 @@ class RecommendService(PlatformService):
             model_version=version,
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False, inline=True)
     def recommend(
         self, requests: Annotated[list[RecommendRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -212,7 +212,7 @@ class RecommendService(PlatformService):
             ),
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, batched=False, inline=True)
     def similar_items(
         self, requests: Annotated[list[SimilarItemsRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:
@@ -236,7 +236,7 @@ class RecommendService(PlatformService):
             ),
         )
 
-    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS)
+    @batch_api(max_batch_size=128, max_latency_ms=QUEUE_DEADLINE_MS, inline=True)
     def recommend_for_profile(
         self, requests: Annotated[list[ProfileRequest], MinLen(1), MaxLen(MAX_REQUESTS)]
     ) -> list[Recommendations]:

@@ -219,6 +219,43 @@ def test_list_output_media_type_is_fixed_once() -> None:
     assert bentoml_compat.fix_output_media_types(Echo) == [], "a second pass finds nothing left to fix"
 
 
+def test_tracing_middleware_only_where_spans_are_exported() -> None:
+    import bentoml
+    from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+    @bentoml.service
+    class Plain:
+        @bentoml.api
+        def one(self, x: int) -> int:
+            return x
+
+    @bentoml.service(tracing={"exporter_type": "in_memory", "sample_rate": 1.0})
+    class Traced:
+        @bentoml.api
+        def one(self, x: int) -> int:
+            return x
+
+    def middlewares(svc: object) -> list[type]:
+        svc.inject_config()  # type: ignore[attr-defined]  # as Service.to_asgi does before building the app
+        return [m.cls for m in service_app.ServiceAppFactory(svc, is_main=True).middlewares]
+
+    try:
+        bentoml_compat.install_tracing_switch(None)
+        assert service_app.ServiceAppFactory is bentoml_compat.PlatformAppFactory
+        Plain.inject_config()
+        stock = super(bentoml_compat.PlatformAppFactory, bentoml_compat.PlatformAppFactory(Plain, is_main=True))
+        assert OpenTelemetryMiddleware in [m.cls for m in stock.middlewares], "BentoML no longer adds it itself"
+        assert OpenTelemetryMiddleware not in middlewares(Plain), "default config exports nothing: no spans"
+        assert OpenTelemetryMiddleware in middlewares(Traced), "an exporter and a sample rate: spans kept"
+        bentoml_compat.install_tracing_switch(True)
+        assert OpenTelemetryMiddleware in middlewares(Plain)
+        bentoml_compat.install_tracing_switch(False)
+        assert OpenTelemetryMiddleware not in middlewares(Traced)
+    finally:
+        bentoml_compat.install_tracing_switch(None)
+        Plain.inject_config()  # leave BentoML's global config without the tracing exporter
+
+
 def test_capacity_middleware_shape_relied_on() -> None:
     from bentoml._internal.server.http import traffic
 
@@ -227,7 +264,7 @@ def test_capacity_middleware_shape_relied_on() -> None:
         assert fragment in source, f"bentoml's traffic module no longer has {fragment!r}"
     bentoml_compat.install_capacity_answers()
     assert traffic.MaxConcurrencyMiddleware is bentoml_compat.RetryAfterMaxConcurrency
-    factory = inspect.getsource(service_app.ServiceAppFactory)
+    factory = inspect.getsource(bentoml_compat.PlatformAppFactory.__bases__[0])  # BentoML's own
     assert "MaxConcurrencyMiddleware" in factory, "the service app no longer reads the class from traffic"
 
 

@@ -61,3 +61,41 @@ def test_batch_capable_apis_whether_batched_or_not() -> None:
         assert batch_capable(RecommendService.apis[api])
     assert batch_capable(VisionService.apis["embed"]) and not batch_capable(VisionService.apis["similar_products"])
     assert not batch_capable(RecommendService.apis["noop"])
+
+
+@pytest.mark.parametrize(
+    ("settings", "default", "expected"),
+    [
+        (PlatformSettings(), True, True),
+        (PlatformSettings(), False, False),
+        (PlatformSettings(inline_apis="vision.embed"), False, True),
+        (PlatformSettings(inline_apis="recommend.recommend"), True, False),
+        (PlatformSettings(inline_apis="none"), True, False),
+        (PlatformSettings(inline_apis=""), True, False),
+    ],
+)
+def test_per_api_inline_switch(settings: PlatformSettings, default: bool, expected: bool) -> None:
+    assert settings.inline("vision.embed", default) is expected
+
+
+def test_inline_api_is_a_coroutine_for_bentoml_with_the_same_signature_and_function() -> None:
+    """BentoML awaits a coroutine function on the loop and sends any other to its thread
+    (``ServiceAppFactory.api_endpoint``, which tests ``get_original_func``); the request schema it
+    derives must be the function's own, and the plain function stays callable in-process."""
+    import inspect
+
+    from bentoml._internal.utils import get_original_func
+
+    from services.core.service_kit import api_function, runs_inline
+    from services.recommend.service import RecommendService
+
+    for name in ("recommend", "similar_items"):  # unbatched by default, inline by default
+        api = RecommendService.apis[name]
+        assert runs_inline(api) and not api.batchable
+        assert inspect.iscoroutinefunction(get_original_func(api.func))
+        assert list(api.input_spec.model_fields) == ["requests"]
+        assert not inspect.iscoroutinefunction(api_function(api))
+    profile = RecommendService.apis["recommend_for_profile"]  # batched by default: on the API thread
+    assert profile.batchable and not runs_inline(profile)
+    assert not inspect.iscoroutinefunction(get_original_func(profile.func))
+    assert not runs_inline(RecommendService.apis["catalog_items"]), "writes to the catalog log: never inline"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
+from services.core.service_kit import api_function
 from services.recommend.features import ItemAttributes
 from services.recommend.model import Recommender
 from services.recommend.runtime import RECOMMENDER
@@ -61,7 +62,7 @@ def _swap_in_a_smaller_model() -> None:
 def test_recommend_fails_only_the_row_of_the_vanished_user(swapped: RecommendService) -> None:
     requests = [RecommendRequest(user_id=u, k=3) for u in USERS]  # all valid now
     _swap_in_a_smaller_model()
-    answers = RecommendService.apis["recommend"].func(swapped, requests)
+    answers = api_function(RecommendService.apis["recommend"])(swapped, requests)
     assert [a.key for a in answers] == USERS
     assert answers[0].items == [] and answers[0].error and USERS[0] in answers[0].error
     assert "recommend-lightfm:after" in answers[0].error
@@ -72,9 +73,9 @@ def test_similar_items_and_profiles_fail_only_their_own_rows(swapped: RecommendS
     similar = [SimilarItemsRequest(item_id=i, k=2) for i in ITEMS[:3]]
     profiles = [ProfileRequest(recent_item_ids=[ITEMS[0]], k=2), ProfileRequest(recent_item_ids=[ITEMS[5]], k=2)]
     _swap_in_a_smaller_model()
-    answers = RecommendService.apis["similar_items"].func(swapped, similar)
+    answers = api_function(RecommendService.apis["similar_items"])(swapped, similar)
     assert answers[0].error and ITEMS[0] in answers[0].error and not answers[0].items
     assert all(len(a.items) == 2 and a.error is None for a in answers[1:])
-    answers = RecommendService.apis["recommend_for_profile"].func(swapped, profiles)
+    answers = api_function(RecommendService.apis["recommend_for_profile"])(swapped, profiles)
     assert answers[0].error and not answers[0].items
     assert len(answers[1].items) == 2 and answers[1].error is None

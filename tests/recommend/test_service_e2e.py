@@ -1,4 +1,9 @@
-"""The recommend service over HTTP from a real `bentoml serve`: every endpoint, errors, auth, batching."""
+"""The recommend service over HTTP from a real `bentoml serve`: every endpoint, errors, auth, batching.
+
+Every test runs against two servers: one with adaptive batching on every batchable API (the tests'
+default), one with each API's own default, where ``/recommend`` and ``/similar_items`` are
+unbatched and run on the event loop (``batch_api(inline=True)``).
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,16 @@ API_KEY = "test-key-7d1f0c"
 TARGET = "services.recommend.service:RecommendService"
 
 
-@pytest.fixture(scope="module")
-def server(recommend_model: bentoml.Model, base_env: dict[str, str]) -> Iterator[BentoServer]:
-    with BentoServer(TARGET, {**base_env, "ADSERVE_API_KEYS": f"other-key,{API_KEY}"}) as srv:
+@pytest.fixture(scope="module", params=["batched", "defaults"])
+def server(
+    request: pytest.FixtureRequest, recommend_model: bentoml.Model, base_env: dict[str, str]
+) -> Iterator[BentoServer]:
+    env = {**base_env, "ADSERVE_API_KEYS": f"other-key,{API_KEY}"}
+    if request.param == "defaults":
+        env.pop("ADSERVE_BATCHING_APIS")
+    with BentoServer(TARGET, env) as srv:
         srv.client.headers["Authorization"] = f"Bearer {API_KEY}"
+        srv.mode = request.param  # type: ignore[attr-defined]
         yield srv
 
 
@@ -112,6 +123,8 @@ def test_auth_required_on_inference_routes_only(server: BentoServer, catalog: di
 
 
 def test_concurrent_requests_form_batches(server: BentoServer, catalog: dict[str, list[str]]) -> None:
+    if server.mode != "batched":  # type: ignore[attr-defined]
+        pytest.skip("/recommend is unbatched by default")
     users = catalog["users"]
     before = batches_larger_than_one(server.metrics(), "recommend")
 
