@@ -24,6 +24,11 @@ from .capabilities import default_model_ref
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+def _names(listed: str) -> set[str]:
+    """The names of a comma-separated setting such as ``ADSERVE_BATCHING_APIS``."""
+    return {name.strip() for name in listed.split(",") if name.strip()}
+
+
 class PlatformSettings(BaseSettings):
     """Settings shared by every service and script."""
 
@@ -130,14 +135,14 @@ class PlatformSettings(BaseSettings):
             return False
         if self.batching_apis is None:
             return default
-        wanted = {name.strip() for name in self.batching_apis.split(",") if name.strip()}
+        wanted = _names(self.batching_apis)
         return "all" in wanted or api in wanted
 
     def inline(self, api: str, default: bool) -> bool:
         """Whether the unbatched API ``<capability>.<name>`` runs on the event loop (no thread hop)."""
         if self.inline_apis is None:
             return default
-        wanted = {name.strip() for name in self.inline_apis.split(",") if name.strip()}
+        wanted = _names(self.inline_apis)
         return "none" not in wanted and api in wanted
 
     @property

@@ -57,6 +57,8 @@ Explainer = Callable[[list[int], list[float]], list[explain.Explanation]]
 # and 0.64 at 64 clients on a quiet machine, docs/benchmarks.md): off by default there,
 # ADSERVE_BATCHING_APIS=recommend.recommend,... turns it on. It pays for /recommend_for_profile
 # (1.44×: each profile builds its vector first, and a batch scores all of them at once): on.
+# Unbatched, /recommend and /similar_items run on the event loop (inline=True): the thread hop cost
+# more than the call (1.90× and 1.51× the naive app's req/s, docs/benchmarks.md).
 # When on, only a request that has queued this long is shed (503).
 QUEUE_DEADLINE_MS = 10_000
 
