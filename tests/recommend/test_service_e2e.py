@@ -30,7 +30,6 @@ def server(
         env.pop("ADSERVE_BATCHING_APIS")
     with BentoServer(TARGET, env) as srv:
         srv.client.headers["Authorization"] = f"Bearer {API_KEY}"
-        srv.mode = request.param  # type: ignore[attr-defined]
         yield srv
 
 
@@ -123,7 +122,7 @@ def test_auth_required_on_inference_routes_only(server: BentoServer, catalog: di
 
 
 def test_concurrent_requests_form_batches(server: BentoServer, catalog: dict[str, list[str]]) -> None:
-    if server.mode != "batched":  # type: ignore[attr-defined]
+    if server.env.get("ADSERVE_BATCHING_APIS") != "all":
         pytest.skip("/recommend is unbatched by default")
     users = catalog["users"]
     before = batches_larger_than_one(server.metrics(), "recommend")
